@@ -1,0 +1,63 @@
+"""Sessions: render, tests, lint, check (and later bench, preview).
+
+`nox -s render` and `nox -s tests` are the README quick start: each installs
+every Python package into its own virtualenv and, when run as root with
+apt-get available, the Debian packages the build needs. Elsewhere it stops with
+the exact install command.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+import nox
+
+nox.options.reuse_venv = "yes"
+nox.options.sessions = ["render", "tests"]
+
+# Debian packages the build and the tests need, and a file each one installs.
+SYSTEM_PACKAGES = {
+    "fonts-noto-cjk": "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+}
+
+
+def ensure_system_packages(session: nox.Session, packages: dict[str, str]) -> None:
+    missing = [name for name, probe in packages.items() if not os.path.exists(probe)]
+    if not missing:
+        return
+    command = ["apt-get", "install", "-y", "--no-install-recommends", *missing]
+    if shutil.which("apt-get") is None or os.geteuid() != 0:
+        session.error(
+            f"missing system packages {', '.join(missing)}: run `sudo apt-get update && "
+            f"sudo {' '.join(command)}` (or your platform's equivalent) and try again"
+        )
+    session.log(f"installing system packages: {' '.join(missing)}")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+    subprocess.run([*command, "-qq"], check=True, env=env)
+
+
+@nox.session
+def render(session: nox.Session) -> None:
+    """Build the site into _site/ (all languages)."""
+    session.install("-e", ".")
+    ensure_system_packages(session, SYSTEM_PACKAGES)
+    session.run("reportkit", "render", *session.posargs)
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The full test suite: unit, functional (CLI), output (the real report)."""
+    session.install("-e", ".[test]")
+    ensure_system_packages(session, SYSTEM_PACKAGES)
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff (lint + format check) and mypy (strict) on the package."""
+    session.install("-e", ".[lint]")
+    session.run("ruff", "check", "src", "tests", "noxfile.py")
+    session.run("mypy")

@@ -1,0 +1,21 @@
+"""reportkit: literate, multilingual reports whose every number is checked against its source.
+
+Chapters use :func:`stat` to show a statistic from ``data/statistics.csv``; the
+appendices use the generated tables.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .appendix import corrections_table, draft_differences, statistics_table, status_summary  # noqa: E402
+from .stats import stat  # noqa: E402
+
+__all__ = [
+    "__version__",
+    "corrections_table",
+    "draft_differences",
+    "stat",
+    "statistics_table",
+    "status_summary",
+]

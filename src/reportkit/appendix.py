@@ -1,0 +1,160 @@
+"""Generated appendix content: the data & sources table and the editorial note.
+
+Called from chapter cells (``statistics_table()``, ``corrections_table()``,
+``status_summary()``); the text comes from ``data/``, never typed. Output is
+pandoc Markdown inside a ``.generated`` div, which `reportkit check` treats as
+data rather than prose.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from .i18n import LANGUAGES, Language
+from .registry import Statistic
+from .stats import Stat, current_language, current_project, current_registry
+
+STAT_CALL = re.compile(r"""stat\(\s*["']([a-z0-9-]+)["']\s*\)""")
+CORRECTIONS_FILE = "corrections.csv"
+
+
+@dataclass(frozen=True)
+class MarkdownBlock:
+    text: str
+
+    def _repr_markdown_(self) -> str:
+        return self.text
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _localize(text: str, language: Language) -> str:
+    """Registry text is written in the source language (zh-Hant); zh-Hans is converted."""
+    if language.code == "zh-Hans":
+        from .convert import to_hans
+
+        return to_hans(text)
+    return text
+
+
+def _field(stat: Statistic, name: str, language: Language) -> str:
+    if language.code == "en":
+        return str(getattr(stat, f"{name}_en"))
+    return _localize(str(getattr(stat, name)), language)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> MarkdownBlock:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
+    return MarkdownBlock("::: {.generated}\n" + "\n".join(lines) + "\n:::")
+
+
+@cache
+def _usage(root: Path, language_code: str) -> dict[str, list[tuple[str, str]]]:
+    """Statistic id -> [(chapter number or title, page)] in book order."""
+    from .chapter import parse
+
+    project = current_project()
+    language = LANGUAGES[language_code]
+    out: dict[str, list[tuple[str, str]]] = {}
+    for entry in project.chapters:
+        path = project.chapter_path(entry, project.source_language)
+        text = path.read_text(encoding="utf-8")
+        if entry.number is None:
+            label = _localize(parse(path, text).title, language)
+        elif language.code.startswith("zh") and not entry.appendix:
+            label = f"第 {entry.number} 章"
+        else:
+            label = f"{language.t('appendix' if entry.appendix else 'chapter')} {entry.number}"
+        for stat_id in dict.fromkeys(STAT_CALL.findall(text)):
+            out.setdefault(stat_id, []).append((label, entry.stem + ".qmd"))
+    return out
+
+
+def _scope(stat: Statistic, language: Language) -> str:
+    territories = language.locale.territories
+    parts = [_field(stat, "population", language)]
+    if stat.geography:
+        sep = "、" if language.code.startswith("zh") else ", "
+        parts.append(sep.join(territories.get(code, code) for code in stat.geography.split()))
+    if stat.period:
+        parts.append(stat.period)
+    if stat.horizon:
+        parts.append(f"→ {stat.horizon}")
+    return "；".join(p for p in parts if p) if language.code.startswith("zh") else "; ".join(
+        p for p in parts if p)
+
+
+def statistics_table() -> MarkdownBlock:
+    """Every statistic: value, measure, scope, source and locator, status, where used."""
+    language = current_language()
+    registry = current_registry()
+    usage = _usage(current_project().root, language.code)
+    t = language.t
+    header = [t("value"), t("measure"), t("source"), t("status"), t("used-in")]
+    rows = []
+    for stat in registry:
+        value = Stat(stat, language)._repr_markdown_()
+        measure = f"**{_field(stat, 'measure', language)}**；{_scope(stat, language)}"
+        source = f"[@{stat.source}]；{stat.locator}"
+        status = f"[{t('status-' + stat.status)}]{{.status .status-{stat.status}}}"
+        note = _field(stat, "note", language)
+        if note:
+            status += f"：{note}" if language.code.startswith("zh") else f": {note}"
+        used = "、".join(f"[{label}]({page}){{.xref}}" for label, page in usage.get(stat.id, []))
+        rows.append([f"[]{{#stat-{stat.id}}}{value}", measure, source, status, used])
+    return _table(header, rows)
+
+
+def status_summary() -> MarkdownBlock:
+    """How many statistics are confirmed, differ from the draft, or are unverified."""
+    language = current_language()
+    counts = Counter(stat.status for stat in current_registry())
+    rows = [[language.t(f"status-{s}"), str(counts.get(s, 0))]
+            for s in ("confirmed", "differs", "unverified")]
+    return _table([language.t("status"), "n"], rows)
+
+
+def draft_differences() -> MarkdownBlock:
+    """Statistics whose draft wording was changed: draft, what the source says, why."""
+    language = current_language()
+    rows = []
+    for stat in current_registry():
+        if stat.status == "confirmed" and not stat.note:
+            continue
+        if not stat.draft:
+            continue
+        rows.append([
+            _localize(stat.draft, language),
+            Stat(stat, language)._repr_markdown_() + " " + _field(stat, "measure", language)
+            + f" [@{stat.source}]",
+            language.t(f"status-{stat.status}"),
+            _field(stat, "note", language),
+        ])
+    zh = language.code.startswith("zh")
+    header = (["初稿寫法", "來源所載", "查核狀態", "說明"] if zh else
+              ["Draft wording", "What the source says", "Status", "Note"])
+    return _table([_localize(h, language) for h in header], rows)
+
+
+def corrections_table() -> MarkdownBlock:
+    """Non-numeric corrections of the draft, from ``data/corrections.csv``."""
+    language = current_language()
+    path = current_project().data_dir / CORRECTIONS_FILE
+    with path.open(encoding="utf-8", newline="") as fh:
+        records = list(csv.DictReader(fh))
+    zh = language.code.startswith("zh")
+    rows = []
+    for r in records:
+        corrected = _localize(r["corrected"], language) if zh else r["note_en"]
+        rows.append([_localize(r["section"], language), _localize(r["draft"], language),
+                     corrected + f" [@{r['source']}]" if r.get("source") else corrected])
+    header = ["章節", "初稿寫法", "更正"] if zh else ["Section", "Draft wording", "Correction"]
+    return _table([_localize(h, language) for h in header], rows)

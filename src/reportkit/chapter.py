@@ -1,0 +1,289 @@
+"""Chapters: executable Markdown (`.qmd`) parsed into the supported Quarto subset.
+
+The subset (see DESIGN.md): YAML front matter; ```` ```{python} ```` cells whose
+leading ``#|`` options are among :data:`CELL_OPTIONS`; inline
+`` `{python} expr` `` expressions; pandoc Markdown with ``[@key]`` citations,
+``@sec-``/``@fig-``/``@tbl-`` cross references and ``::: {.callout-*}`` divs.
+Anything else Quarto-specific (other engines' cells, shortcodes, raw blocks,
+layout divs, unknown options) is rejected with the file and line.
+
+We parse ourselves rather than through jupytext's Rmd reader because every
+error must point at the chapter line, and jupytext does not keep line numbers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ChapterSyntaxError
+from .yamlfile import error_line, load_text
+
+CELL_OPTIONS = frozenset({"label", "echo", "output", "fig-cap", "tbl-cap", "fig-alt"})
+FRONT_MATTER_KEYS = frozenset({"title", "translation"})
+CALLOUTS = frozenset(f"callout-{k}" for k in ("note", "tip", "warning", "important", "caution"))
+XREF_KINDS = ("sec", "fig", "tbl")
+
+FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})\s*(?P<info>.*?)\s*$")
+EXEC_INFO = re.compile(r"^\{(?P<lang>[A-Za-z0-9_+-]*)(?P<rest>[^}]*)\}$")
+INLINE = re.compile(r"(?<!`)`\{(?P<lang>[A-Za-z0-9_]+)\}\s*(?P<expr>[^`]+?)`(?!`)")
+SHORTCODE = re.compile(r"\{\{[<%]")
+RAW_INLINE = re.compile(r"`[^`]*`\{=[A-Za-z0-9_]+\}")
+DIV_OPEN = re.compile(r"^(?P<colons>:{3,})\s*(?P<attrs>\{[^}]*\}|[A-Za-z][\w-]*)?\s*$")
+HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.*?)(?:\s+\{(?P<attrs>[^}]*)\})?\s*$")
+CITATION = re.compile(r"(?:^|(?<=[\s\[;(\-]))-?@(?P<key>[A-Za-z0-9_][\w:.#$%&+?<>~/-]*[A-Za-z0-9_])")
+XREF = re.compile(r"(?<![\w@\[])@(?P<label>(?:sec|fig|tbl)-[A-Za-z0-9_-]*[A-Za-z0-9_])")
+
+
+@dataclass
+class Markdown:
+    text: str
+    line: int  # first line in the file
+
+
+@dataclass
+class Cell:
+    code: str
+    options: dict[str, Any]
+    line: int  # line of the opening fence
+    index: int  # 0-based position among the chapter's cells
+    code_line: int  # line of the first code line (after the #| options)
+
+    @property
+    def label(self) -> str | None:
+        return self.options.get("label")
+
+
+@dataclass
+class InlineExpression:
+    expr: str
+    line: int
+    key: str  # placeholder key, unique within the chapter
+
+
+@dataclass
+class Heading:
+    level: int
+    text: str
+    ident: str | None
+    classes: list[str]
+    line: int
+
+
+@dataclass
+class Chapter:
+    path: Path
+    title: str
+    front: dict[str, Any]
+    blocks: list[Markdown | Cell]
+    inline: list[InlineExpression]
+    headings: list[Heading]
+    citations: dict[str, int]  # key -> first line
+    xrefs: list[tuple[str, int]]  # (label, line)
+    source_hash: str = field(default="")
+
+    @property
+    def cells(self) -> list[Cell]:
+        return [b for b in self.blocks if isinstance(b, Cell)]
+
+    def labels(self) -> list[tuple[str, int]]:
+        """Cross-reference targets defined here: section ids and cell labels."""
+        out = [(h.ident, h.line) for h in self.headings if h.ident and h.ident.startswith("sec-")]
+        out += [(c.label, c.line) for c in self.cells if c.label]
+        return out
+
+
+def _attrs(text: str) -> tuple[str | None, list[str], dict[str, str]]:
+    ident = None
+    classes: list[str] = []
+    keyvals: dict[str, str] = {}
+    for token in re.findall(r'[^\s"=]+="[^"]*"|\S+', text.strip("{} ")):
+        if token.startswith("#"):
+            ident = token[1:]
+        elif token.startswith("."):
+            classes.append(token[1:])
+        elif "=" in token:
+            k, _, v = token.partition("=")
+            keyvals[k] = v.strip('"')
+    return ident, classes, keyvals
+
+
+def _cell_options(lines: list[str], path: Path, first_line: int) -> tuple[dict[str, Any], int]:
+    """Parse leading ``#|`` lines; return options and how many lines they used."""
+    option_lines: list[str] = []
+    for raw in lines:
+        if not raw.startswith("#|"):
+            break
+        option_lines.append(raw[2:].strip())
+    if not option_lines:
+        return {}, 0
+    try:
+        options, key_lines = load_text("\n".join(option_lines))
+    except yaml.YAMLError as err:
+        offset = error_line(err) or 1
+        raise ChapterSyntaxError("malformed #| cell option", path, first_line + offset) from None
+    if not isinstance(options, dict):
+        raise ChapterSyntaxError("#| cell options must be `key: value` lines", path, first_line + 1)
+    for key in options:
+        if key not in CELL_OPTIONS:
+            known = ", ".join(sorted(CELL_OPTIONS))
+            raise ChapterSyntaxError(
+                f"unsupported cell option {key!r} (supported: {known})",
+                path, first_line + key_lines.get((key,), 1),
+            )
+    label = options.get("label")
+    if label is not None and not re.fullmatch(r"(fig|tbl)-[A-Za-z0-9_-]+", str(label)):
+        raise ChapterSyntaxError(
+            f"cell label {label!r} must start with fig- or tbl-", path,
+            first_line + key_lines.get(("label",), 1),
+        )
+    return options, len(option_lines)
+
+
+def _scan_markdown_line(line: str, path: Path, n: int) -> None:
+    if SHORTCODE.search(line):
+        raise ChapterSyntaxError("Quarto shortcodes ({{< >}}) are not supported", path, n)
+    if RAW_INLINE.search(line):
+        raise ChapterSyntaxError("raw inline content (`...`{=format}) is not supported", path, n)
+    div = DIV_OPEN.match(line)
+    if div and div.group("attrs"):
+        ident, classes, keyvals = _attrs(div.group("attrs"))
+        if not div.group("attrs").startswith("{"):
+            classes = [div.group("attrs")]
+        unsupported = [c for c in classes if c not in CALLOUTS]
+        if unsupported or keyvals.keys() - {"title"}:
+            raise ChapterSyntaxError(
+                f"unsupported div {div.group('attrs')} (supported: .callout-note, "
+                ".callout-tip, .callout-warning, .callout-important, .callout-caution, #refs)",
+                path, n,
+            )
+        if ident is not None and classes == [] and ident != "refs":
+            raise ChapterSyntaxError(f"unsupported div #{ident} (only #refs)", path, n)
+
+
+def parse(path: Path, text: str | None = None) -> Chapter:
+    """Parse a chapter file into front matter, Markdown and cell blocks."""
+    if text is None:
+        if not path.is_file():
+            raise ChapterSyntaxError("chapter file not found", path)
+        text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    front: dict[str, Any] = {}
+    i = 0
+    if lines and lines[0].strip() == "---":
+        try:
+            end = next(k for k in range(1, len(lines)) if lines[k].strip() in ("---", "..."))
+        except StopIteration:
+            raise ChapterSyntaxError("front matter is not closed with ---", path, 1) from None
+        try:
+            front, key_lines = load_text("\n".join(lines[1:end]))
+        except yaml.YAMLError as err:
+            raise ChapterSyntaxError(
+                "malformed YAML front matter", path, 1 + (error_line(err) or 1)
+            ) from None
+        if not isinstance(front, dict):
+            raise ChapterSyntaxError("front matter must be a mapping", path, 2)
+        for key in front:
+            if key not in FRONT_MATTER_KEYS:
+                raise ChapterSyntaxError(
+                    f"unsupported front matter key {key!r} (supported: "
+                    f"{', '.join(sorted(FRONT_MATTER_KEYS))})", path, 1 + key_lines.get((key,), 1),
+                )
+        i = end + 1
+    title = front.get("title")
+    if not isinstance(title, str) or not title.strip():
+        raise ChapterSyntaxError("front matter must give the chapter a `title`", path, 1)
+
+    blocks: list[Markdown | Cell] = []
+    inline: list[InlineExpression] = []
+    headings: list[Heading] = []
+    citations: dict[str, int] = {}
+    xrefs: list[tuple[str, int]] = []
+    buffer: list[str] = []
+    buffer_start = i + 1
+    n_cells = 0
+
+    def flush(next_line: int) -> None:
+        nonlocal buffer, buffer_start
+        if buffer:
+            blocks.append(Markdown("\n".join(buffer), buffer_start))
+        buffer = []
+        buffer_start = next_line
+
+    while i < len(lines):
+        line = lines[i]
+        n = i + 1
+        fence = FENCE.match(line)
+        if fence:
+            info = fence.group("info")
+            close = next(
+                (k for k in range(i + 1, len(lines))
+                 if lines[k].strip().startswith(fence.group("fence")[0] * len(fence.group("fence")))
+                 and not lines[k].strip().strip(fence.group("fence")[0])),
+                None,
+            )
+            if close is None:
+                raise ChapterSyntaxError("code fence is never closed", path, n)
+            executable = EXEC_INFO.match(info)
+            if executable and not info.startswith("{."):
+                lang = executable.group("lang")
+                if info.startswith("{="):
+                    raise ChapterSyntaxError(f"raw block {info} is not supported", path, n)
+                if lang != "python":
+                    raise ChapterSyntaxError(
+                        f"unsupported cell language {info} (only {{python}} cells run)", path, n
+                    )
+                if executable.group("rest").strip():
+                    raise ChapterSyntaxError(
+                        "cell options go in `#|` lines, not in the fence", path, n
+                    )
+                body = lines[i + 1:close]
+                options, used = _cell_options(body, path, n)
+                flush(close + 2)
+                blocks.append(Cell("\n".join(body[used:]), options, n, n_cells, n + 1 + used))
+                n_cells += 1
+            else:
+                buffer.extend(lines[i:close + 1])
+            i = close + 1
+            continue
+        _scan_markdown_line(line, path, n)
+        heading = HEADING.match(line)
+        if heading:
+            ident, classes, _ = _attrs(heading.group("attrs") or "")
+            level = len(heading.group("hashes"))
+            if level == 1:
+                raise ChapterSyntaxError(
+                    "use `##` for sections; the chapter title comes from the front matter", path, n
+                )
+            headings.append(Heading(level, heading.group("text"), ident, classes, n))
+
+        def replace(match: re.Match[str], n: int = n) -> str:
+            if match.group("lang") != "python":
+                raise ChapterSyntaxError(
+                    f"unsupported inline expression language {{{match.group('lang')}}}", path, n
+                )
+            key = f"rk{len(inline)}"
+            inline.append(InlineExpression(match.group("expr").strip(), n, key))
+            return f"\x00{key}\x00"
+
+        prose = re.sub(r"``[^`]+``|`[^`]*`", "", INLINE.sub("", line))  # no code spans
+        line = INLINE.sub(replace, line)
+        for m in CITATION.finditer(prose):
+            key = m.group("key")
+            if key.split("-")[0] in XREF_KINDS:
+                xrefs.append((key, n))
+            else:
+                citations.setdefault(key, n)
+        buffer.append(line)
+        i += 1
+    flush(len(lines) + 1)
+    return Chapter(
+        path=path, title=title.strip(), front=front, blocks=blocks, inline=inline,
+        headings=headings, citations=citations, xrefs=xrefs,
+        source_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+    )

@@ -1,0 +1,83 @@
+"""The `reportkit` command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from rich.console import Console
+
+from . import __version__
+from .errors import ReportkitError
+from .project import Project, find_root
+
+err_console = Console(stderr=True, highlight=False)
+
+
+def _project(args: argparse.Namespace) -> Project:
+    return Project(find_root(Path(args.project) if args.project else None))
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from .engine import embedded
+
+    project = _project(args)
+    start = time.perf_counter()
+    quiet = args.quiet
+
+    def progress(language: str, chapter: str, event: str) -> None:
+        if not quiet and event == "done":
+            err_console.print(f"  [green]✓[/green] {language}/{chapter}")
+
+    if not quiet:
+        err_console.print(f"Rendering {project.config.book.title} "
+                          f"({', '.join(l.code for l in project.languages)})")
+    out = embedded.render(project, progress)
+    if not quiet:
+        err_console.print(f"Published {out.relative_to(project.root)}/ "
+                          f"in {time.perf_counter() - start:.1f} s")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reportkit",
+        description="Render and check literate, multilingual reports whose every "
+                    "statistic comes from data/statistics.csv.",
+    )
+    parser.add_argument("--version", action="version", version=f"reportkit {__version__}")
+    parser.add_argument("--project", metavar="DIR",
+                        help="the report project (default: the folder with _quarto.yml "
+                             "at or above the current one)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    render = sub.add_parser("render", help="build the site into the output folder (_site/)",
+                            description="Execute every chapter and build the HTML site. The "
+                                        "previous site is replaced only if the build succeeds.")
+    render.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    render.set_defaults(func=cmd_render)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.func(args)
+        return code
+    except ReportkitError as error:
+        try:
+            root = find_root(Path(args.project) if args.project else None)
+        except ReportkitError:
+            root = Path.cwd()
+        print(error.format(root), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("reportkit: interrupted; the previous output is unchanged", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

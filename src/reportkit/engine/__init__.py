@@ -1,0 +1,1 @@
+"""Render engines: the embedded one (registry packages only) and the Quarto adapter."""

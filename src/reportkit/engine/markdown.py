@@ -1,0 +1,201 @@
+"""Turning an executed chapter into plain pandoc Markdown.
+
+Inline values and cell outputs are put in place, headings numbered, Quarto
+cross references (``@sec-``/``@fig-``/``@tbl-``) resolved to links with their
+numbers, callout titles marked, and links to ``.qmd`` files pointed at the
+pages. What comes out is ordinary pandoc Markdown.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..chapter import HEADING, XREF, Cell, Chapter, Markdown
+from ..errors import ChapterSyntaxError
+from ..i18n import Language
+from ..project import ChapterEntry
+from .kernel import Executed, plain_value
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a cross-reference label points."""
+
+    kind: str  # sec | fig | tbl
+    number: str
+    page: str  # html file name
+    title: str = ""
+
+    def text(self, language: Language) -> str:
+        word = language.t({"sec": "section", "fig": "figure", "tbl": "table"}[self.kind])
+        if language.code.startswith("zh"):
+            return f"第 {self.number} {word}" if self.kind == "sec" else f"{word} {self.number}"
+        return f"{word} {self.number}"
+
+
+def section_numbers(chapter: Chapter, entry: ChapterEntry) -> dict[int, str]:
+    """Heading line -> number ("5.1", "A.2.1"); unnumbered chapters get none."""
+    if entry.number is None:
+        return {}
+    numbers: dict[int, str] = {}
+    counters = [0, 0, 0, 0, 0]
+    for heading in chapter.headings:
+        if "unnumbered" in heading.classes or heading.line in _callout_heading_lines(chapter):
+            continue
+        depth = heading.level - 2
+        counters[depth] += 1
+        for k in range(depth + 1, len(counters)):
+            counters[k] = 0
+        numbers[heading.line] = ".".join([entry.number, *map(str, counters[: depth + 1])])
+    return numbers
+
+
+def _callout_heading_lines(chapter: Chapter) -> set[int]:
+    """Lines of headings that are the first line inside a callout div (its title)."""
+    lines: set[int] = set()
+    for block in chapter.blocks:
+        if not isinstance(block, Markdown):
+            continue
+        rows = block.text.split("\n")
+        for k, row in enumerate(rows[:-1]):
+            if row.startswith(":::") and "callout-" in row and HEADING.match(rows[k + 1]):
+                lines.add(block.line + k + 1)
+    return lines
+
+
+def targets(chapter: Chapter, entry: ChapterEntry) -> dict[str, Target]:
+    out: dict[str, Target] = {}
+    numbers = section_numbers(chapter, entry)
+    for heading in chapter.headings:
+        if heading.ident and heading.ident.startswith("sec-"):
+            out[heading.ident] = Target("sec", numbers.get(heading.line, ""), entry.html_name, heading.text)
+    counts = {"fig": 0, "tbl": 0}
+    for cell in chapter.cells:
+        if cell.label:
+            kind = cell.label.split("-")[0]
+            counts[kind] += 1
+            number = f"{entry.number}.{counts[kind]}" if entry.number else str(counts[kind])
+            out[cell.label] = Target(kind, number, entry.html_name)
+    return out
+
+
+class Assembler:
+    """Builds the Markdown of one chapter in one language."""
+
+    def __init__(self, chapter: Chapter, entry: ChapterEntry, executed: Executed,
+                 language: Language, xrefs: dict[str, Target], figures_dir: Path, echo: bool):
+        self.chapter = chapter
+        self.entry = entry
+        self.executed = executed
+        self.language = language
+        self.xrefs = xrefs
+        self.figures_dir = figures_dir
+        self.echo = echo
+        self.numbers = section_numbers(chapter, entry)
+        self.callout_titles = _callout_heading_lines(chapter)
+
+    def markdown(self) -> str:
+        parts = []
+        for block in self.chapter.blocks:
+            if isinstance(block, Markdown):
+                parts.append(self._prose(block))
+            else:
+                parts.append(self._cell(block))
+        return "\n\n".join(p for p in parts if p.strip()) + "\n"
+
+    # prose ---------------------------------------------------------------
+    def _prose(self, block: Markdown) -> str:
+        out = []
+        in_code = False
+        for k, row in enumerate(block.text.split("\n")):
+            line = block.line + k
+            if row.lstrip().startswith(("```", "~~~")):
+                in_code = not in_code
+            if not in_code:
+                row = self._prose_line(row, line)
+            out.append(row)
+        return "\n".join(out)
+
+    def _prose_line(self, row: str, line: int) -> str:
+        heading = HEADING.match(row)
+        if heading and line in self.callout_titles:
+            return f"[{heading.group('text')}]{{.callout-title}}"
+        if heading and line in self.numbers:
+            attrs = f" {{{heading.group('attrs')}}}" if heading.group("attrs") else ""
+            number = self.numbers[line]
+            return (f"{heading.group('hashes')} [{number}]{{.header-section-number}} "
+                    f"{heading.group('text')}{attrs}")
+
+        def inline(match: re.Match[str]) -> str:
+            return plain_value(self.executed.inline[match.group(1)])
+
+        def xref(match: re.Match[str]) -> str:
+            label = match.group("label")
+            target = self.xrefs.get(label)
+            if target is None:
+                raise ChapterSyntaxError(f"cross reference @{label} has no target", self.chapter.path, line)
+            href = ("" if target.page == self.entry.html_name else target.page) + f"#{label}"
+            return f"[{target.text(self.language)}]({href}){{.xref}}"
+
+        row = re.sub(r"\x00(rk\d+)\x00", inline, row)
+        row = XREF.sub(xref, row)
+        return re.sub(r"\]\(([\w.-]+)\.qmd(#[\w-]+)?\)", r"](\1.html\2)", row)
+
+    # cells ---------------------------------------------------------------
+    def _cell(self, cell: Cell) -> str:
+        parts = []
+        if cell.options.get("echo", self.echo):
+            parts.append(f"```python\n{cell.code}\n```")
+        if cell.options.get("output", True) is not False:
+            rendered = [self._output(cell, out, i)
+                        for i, out in enumerate(self.executed.outputs.get(cell.index, []))]
+            parts.extend(r for r in rendered if r)
+        body = "\n\n".join(parts)
+        if cell.label and body.strip():
+            return self._float(cell, body)
+        return body
+
+    def _output(self, cell: Cell, output: dict[str, Any], i: int) -> str:
+        kind = output.get("output_type")
+        if kind == "stream":
+            if output.get("name") == "stderr":
+                return ""
+            return f"```\n{output.get('text', '').rstrip()}\n```"
+        if kind not in ("execute_result", "display_data"):
+            return ""
+        data = output.get("data", {})
+        if "text/markdown" in data:
+            return str(data["text/markdown"])
+        for mime, ext in (("image/svg+xml", "svg"), ("image/png", "png")):
+            if mime in data:
+                name = f"{self.entry.stem}-{cell.label or f'cell{cell.index}'}-{i}.{ext}"
+                self.figures_dir.mkdir(parents=True, exist_ok=True)
+                payload = data[mime]
+                target = self.figures_dir / name
+                if ext == "png":
+                    target.write_bytes(base64.b64decode(payload))
+                else:
+                    target.write_text(payload, encoding="utf-8")
+                alt = str(cell.options.get("fig-alt", "")).replace('"', "'")
+                return f'![]({self.figures_dir.name}/{name}){{fig-alt="{alt}"}}'
+        if "text/html" in data:
+            return f"```{{=html}}\n{data['text/html']}\n```"
+        if "text/plain" in data:
+            return f"```\n{data['text/plain']}\n```"
+        return ""
+
+    def _float(self, cell: Cell, body: str) -> str:
+        label = cell.label or ""
+        kind = label.split("-")[0]
+        caption = str(cell.options.get("fig-cap" if kind == "fig" else "tbl-cap", ""))
+        target = self.xrefs[label]
+        prefix = target.text(self.language)
+        sep = "：" if self.language.code.startswith("zh") else ": "
+        cap = f"[{prefix}{sep if caption else ''}]{{.float-label}}{caption}"
+        caption_block = f"::: {{.float-caption}}\n{cap}\n:::"
+        inner = f"{caption_block}\n\n{body}" if kind == "tbl" else f"{body}\n\n{caption_block}"
+        return f"::: {{#{label} .float .float-{kind}}}\n{inner}\n:::"

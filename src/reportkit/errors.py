@@ -1,0 +1,72 @@
+"""The exception hierarchy: every error a user can cause is a ReportkitError.
+
+Each carries the file (and line, when known) it is about, and renders as the
+one-line ``path:line: message`` that the command line prints.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class ReportkitError(Exception):
+    """Base class of every user-facing reportkit error."""
+
+    def __init__(self, message: str, path: Path | str | None = None, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.path = Path(path) if path is not None else None
+        self.line = line
+
+    def location(self, root: Path | None = None) -> str:
+        path = self.path or Path("reportkit")
+        if root is not None:
+            try:
+                path = path.resolve().relative_to(root.resolve())
+            except ValueError:
+                pass
+        return f"{path.as_posix()}:{self.line}" if self.line else path.as_posix()
+
+    def format(self, root: Path | None = None) -> str:
+        """The one-line form users see: ``path:line: message``."""
+        if self.path is None:
+            return self.message
+        return f"{self.location(root)}: {self.message}"
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+class ConfigError(ReportkitError):
+    """`_quarto.yml` is malformed, has unknown keys or names missing files."""
+
+
+class RegistryError(ReportkitError):
+    """`data/statistics.csv` or a source table is invalid."""
+
+
+class BibliographyError(ReportkitError):
+    """`bib/references.bib` has a malformed entry or a missing key."""
+
+
+class ChapterSyntaxError(ReportkitError):
+    """A chapter uses something outside the supported Quarto subset."""
+
+
+class ChapterExecutionError(ReportkitError):
+    """Code in a chapter (a cell or an inline expression) raised an exception."""
+
+
+class UnknownStatisticError(ReportkitError, KeyError):
+    """A chapter asked for a statistic id that is not in the registry."""
+
+    def __str__(self) -> str:  # KeyError would otherwise quote the message
+        return self.format()
+
+
+class ToolMissingError(ReportkitError):
+    """An external tool (pandoc, typst, quarto, a font, chromium) is not available."""
+
+
+class ToolFailedError(ReportkitError):
+    """An external tool ran and failed."""

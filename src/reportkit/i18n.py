@@ -1,0 +1,81 @@
+"""Languages of the edition: locale identifiers and the user-interface strings.
+
+One entry per language the report can be published in. The chapter folders use
+the short code (``zh-Hant``); HTML uses the BCP 47 tag, citeproc the CSL locale
+and number formatting the Babel locale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from babel import Locale
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str  # folder name and the language's id everywhere in reportkit
+    bcp47: str  # <html lang>, hreflang
+    csl: str  # pandoc/citeproc `lang` (also Quarto's `lang`)
+    babel: str  # Babel locale for numbers and territory names
+    name: str  # the language's own name, for the language switcher
+    ui: dict[str, str] = field(repr=False, default_factory=dict)
+
+    @property
+    def locale(self) -> Locale:
+        return Locale.parse(self.babel)
+
+    def t(self, key: str) -> str:
+        """A user-interface string in this language."""
+        return self.ui[key]
+
+
+_UI_KEYS = (
+    "contents", "previous", "next", "references", "source", "locator", "status",
+    "measure", "languages", "figure", "table", "section", "chapter", "appendix",
+    "status-confirmed", "status-differs", "status-unverified", "skip", "menu", "search",
+    "edition", "pdf", "value", "used-in",
+)
+
+LANGUAGES: dict[str, Language] = {
+    lang.code: lang
+    for lang in (
+        Language(
+            "zh-Hant", "zh-Hant-TW", "zh-TW", "zh_Hant_TW", "繁體中文",
+            dict(zip(_UI_KEYS, (
+                "目錄", "上一章", "下一章", "參考文獻", "來源", "出處", "查核狀態",
+                "測量內容", "語言", "圖", "表", "節", "章", "附錄",
+                "已查證", "與初稿不同", "未經查證", "跳至內容", "選單", "搜尋",
+                "版次", "PDF 版", "數值", "出現章節",
+            ))),
+        ),
+        Language(
+            "zh-Hans", "zh-Hans-CN", "zh-CN", "zh_Hans_CN", "简体中文",
+            dict(zip(_UI_KEYS, (
+                "目录", "上一章", "下一章", "参考文献", "来源", "出处", "核查状态",
+                "测量内容", "语言", "图", "表", "节", "章", "附录",
+                "已核实", "与初稿不同", "未经核实", "跳至正文", "菜单", "搜索",
+                "版次", "PDF 版", "数值", "出现章节",
+            ))),
+        ),
+        Language(
+            "en", "en", "en-US", "en_US", "English",
+            dict(zip(_UI_KEYS, (
+                "Contents", "Previous", "Next", "References", "Source", "Locator", "Status",
+                "Measure", "Languages", "Figure", "Table", "Section", "Chapter", "Appendix",
+                "confirmed", "differs from draft", "unverified", "Skip to content", "Menu",
+                "Search", "Edition", "PDF", "Value", "Used in",
+            ))),
+        ),
+    )
+}
+
+assert all(set(lang.ui) == set(_UI_KEYS) for lang in LANGUAGES.values())
+
+
+def language(code: str) -> Language:
+    try:
+        return LANGUAGES[code]
+    except KeyError:
+        known = ", ".join(LANGUAGES)
+        raise ValueError(f"unknown language {code!r} (known: {known})") from None

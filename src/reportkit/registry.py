@@ -1,0 +1,220 @@
+"""The statistics registry, ``data/statistics.csv``: one row per statistic the report shows.
+
+Rows are validated on load (types, unique kebab-case ids, known units and
+statuses, a source and a locator); errors name the CSV line. Rows derived from
+a tidy source table in ``data/`` name it with ``table``/``column``/``filter``
+and :func:`recompute` checks that the table still gives the row's value.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+from collections.abc import Iterator
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+
+from .errors import RegistryError
+from .i18n import Language
+from .numbers import UNITS, format_statistic
+
+REGISTRY_FILE = "statistics.csv"
+COLUMNS = (
+    "id", "value", "value_high", "unit", "decimals", "source", "locator", "measure",
+    "measure_en", "population", "population_en", "geography", "period", "horizon",
+    "status", "draft", "note", "note_en", "table", "column", "filter",
+)
+ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+Status = Literal["confirmed", "differs", "unverified"]
+
+
+class Statistic(BaseModel):
+    """One registry row."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    value: float
+    value_high: float | None = None
+    unit: str
+    decimals: int
+    source: str
+    locator: str
+    measure: str
+    measure_en: str
+    population: str = ""
+    population_en: str = ""
+    geography: str = ""
+    period: str = ""
+    horizon: int | None = None
+    status: Status
+    draft: str = ""
+    note: str = ""
+    note_en: str = ""
+    table: str = ""
+    column: str = ""
+    filter: str = ""
+    line: int = 0  # line in statistics.csv, for messages
+
+    @field_validator("id")
+    @classmethod
+    def _kebab(cls, v: str) -> str:
+        if not ID_PATTERN.match(v):
+            raise ValueError(f"id {v!r} is not kebab-case")
+        return v
+
+    @field_validator("value", "value_high")
+    @classmethod
+    def _finite(cls, v: float | None) -> float | None:
+        if v is not None and not math.isfinite(v):
+            raise ValueError("must be a finite number")
+        return v
+
+    @field_validator("unit")
+    @classmethod
+    def _unit(cls, v: str) -> str:
+        if v not in UNITS:
+            raise ValueError(f"unknown unit {v!r} (known: {', '.join(UNITS)})")
+        return v
+
+    @field_validator("decimals")
+    @classmethod
+    def _decimals(cls, v: int) -> int:
+        if not 0 <= v <= 4:
+            raise ValueError("decimals must be between 0 and 4")
+        return v
+
+    @field_validator("source", "locator", "measure", "measure_en")
+    @classmethod
+    def _required(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("must not be empty")
+        return v.strip()
+
+    @model_validator(mode="after")
+    def _derivation_complete(self) -> Statistic:
+        parts = [bool(self.table), bool(self.column), bool(self.filter)]
+        if any(parts) and not all(parts):
+            raise ValueError("table, column and filter must be given together")
+        return self
+
+    def format(self, language: Language) -> str:
+        """The value as readers of `language` see it."""
+        return format_statistic(self.value, self.unit, self.decimals, language, self.value_high)
+
+    def conditions(self) -> list[tuple[str, str]]:
+        """The ``filter`` column as (column, value) pairs."""
+        pairs = []
+        for part in self.filter.split(" & "):
+            key, sep, value = part.partition("=")
+            if not sep:
+                raise RegistryError(
+                    f"[{self.id}] filter {part!r} is not key=value", None, self.line
+                )
+            pairs.append((key.strip(), value.strip()))
+        return pairs
+
+
+def _cell_errors(err: ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(str(p) for p in e['loc']) or 'row'}: {e['msg'].removeprefix('Value error, ')}"
+        for e in err.errors()
+    )
+
+
+class Registry:
+    """All statistics of the report, keyed by id, in file order."""
+
+    def __init__(self, path: Path, statistics: list[Statistic]):
+        self.path = path
+        self.statistics = {s.id: s for s in statistics}
+
+    @classmethod
+    def load(cls, data_dir: Path) -> Registry:
+        path = data_dir / REGISTRY_FILE
+        if not path.is_file():
+            raise RegistryError("registry file not found", path)
+        with path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh)
+            header = tuple(reader.fieldnames or ())
+            if header != COLUMNS:
+                missing = [c for c in COLUMNS if c not in header]
+                extra = [c for c in header if c not in COLUMNS]
+                raise RegistryError(
+                    f"columns must be {', '.join(COLUMNS)}"
+                    + (f"; missing: {', '.join(missing)}" if missing else "")
+                    + (f"; unknown: {', '.join(extra)}" if extra else ""),
+                    path, 1,
+                )
+            rows: list[Statistic] = []
+            seen: dict[str, int] = {}
+            for record in reader:
+                line = reader.line_num
+                cells = {k: v for k, v in record.items() if v not in ("", None)}
+                if None in record:
+                    raise RegistryError("row has more cells than the header", path, line)
+                try:
+                    stat = Statistic(**cells, line=line)
+                except ValidationError as err:
+                    ident = record.get("id") or "?"
+                    raise RegistryError(f"[{ident}] {_cell_errors(err)}", path, line) from None
+                if stat.id in seen:
+                    raise RegistryError(
+                        f"[{stat.id}] duplicate id (first on line {seen[stat.id]})", path, line
+                    )
+                seen[stat.id] = line
+                rows.append(stat)
+        return cls(path, rows)
+
+    def __contains__(self, stat_id: object) -> bool:
+        return stat_id in self.statistics
+
+    def __getitem__(self, stat_id: str) -> Statistic:
+        return self.statistics[stat_id]
+
+    def __iter__(self) -> Iterator[Statistic]:
+        return iter(self.statistics.values())
+
+    def __len__(self) -> int:
+        return len(self.statistics)
+
+    @cached_property
+    def sources(self) -> set[str]:
+        return {s.source for s in self}
+
+    def check_sources(self, bib_keys: set[str]) -> None:
+        """Every row's source must be a key of the bibliography."""
+        for stat in self:
+            if stat.source not in bib_keys:
+                raise RegistryError(
+                    f"[{stat.id}] source {stat.source!r} is not a key in the bibliography",
+                    self.path, stat.line,
+                )
+
+
+def recompute(stat: Statistic, data_dir: Path) -> float:
+    """The value of a derived row, read again from its source table."""
+    import pandas as pd  # only reviewers' checks need pandas
+
+    path = data_dir / stat.table
+    if not path.is_file():
+        raise RegistryError(f"[{stat.id}] source table {stat.table} not found", data_dir / REGISTRY_FILE, stat.line)
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if stat.column not in frame.columns:
+        raise RegistryError(f"[{stat.id}] column {stat.column!r} not in {stat.table}", data_dir / REGISTRY_FILE, stat.line)
+    mask = pd.Series(True, index=frame.index)
+    for key, value in stat.conditions():
+        if key not in frame.columns:
+            raise RegistryError(f"[{stat.id}] filter column {key!r} not in {stat.table}", data_dir / REGISTRY_FILE, stat.line)
+        mask &= frame[key] == value
+    selected = frame.loc[mask, stat.column]
+    if len(selected) != 1:
+        raise RegistryError(
+            f"[{stat.id}] filter {stat.filter!r} selects {len(selected)} rows of {stat.table}, not one",
+            data_dir / REGISTRY_FILE, stat.line,
+        )
+    return float(selected.iloc[0])

@@ -1,0 +1,135 @@
+"""The published site: pages around pandoc's HTML, the language chooser, assets,
+and atomic publishing (build in a staging folder, swap only on success)."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+
+from . import __version__
+from .i18n import Language
+from .project import ChapterEntry, Project
+from .registry import Registry
+
+ASSETS = ("site.css", "language.js")
+STAT_SPAN = re.compile(r'<span class="stat" data-stat="([a-z0-9-]+)">(.*?)</span>')
+
+
+@dataclass(frozen=True)
+class PageLink:
+    href: str
+    title: str
+    number: str | None = None
+    current: bool = False
+    part_start: str | None = None
+
+
+@dataclass(frozen=True)
+class Alternate:
+    code: str
+    bcp47: str
+    name: str
+    href: str
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("reportkit", "templates"),
+        autoescape=jinja2.select_autoescape(["html"]),
+        keep_trailing_newline=True, trim_blocks=False,
+    )
+
+
+class SiteWriter:
+    def __init__(self, project: Project, staging: Path, titles: dict[str, dict[str, str]],
+                 appendix_page: str | None):
+        self.project = project
+        self.staging = staging
+        self.titles = titles  # language code -> chapter name -> title
+        self.appendix_page = appendix_page
+        self.env = _environment()
+
+    def decorate_stats(self, body: str, registry: Registry, language: Language) -> str:
+        """Give each statistic its provenance: status class, tooltip, link to the appendix."""
+
+        def one(match: re.Match[str]) -> str:
+            stat = registry[match.group(1)]
+            measure = stat.measure_en if language.code == "en" else stat.measure
+            status = language.t(f"status-{stat.status}")
+            title = (f"{measure} — {language.t('source')}: {stat.source}, {stat.locator} "
+                     f"({language.t('status')}: {status})")
+            span = (f'<span class="stat stat-{stat.status}" data-stat="{stat.id}" '
+                    f'data-status="{stat.status}" title="{html.escape(title)}">{match.group(2)}</span>')
+            if self.appendix_page is None:
+                return span
+            return f'<a class="stat-link" href="{self.appendix_page}#stat-{stat.id}">{span}</a>'
+
+        return STAT_SPAN.sub(one, body)
+
+    def write_page(self, language: Language, entry: ChapterEntry, toc: str, body: str) -> Path:
+        chapters = self.project.chapters
+        titles = self.titles[language.code]
+        links = []
+        previous_part: str | None = None
+        for e in chapters:
+            part_start = e.part if e.part and e.part != previous_part else None
+            previous_part = e.part
+            links.append(PageLink(e.html_name, titles[e.name], e.number, e is entry, part_start))
+        position = chapters.index(entry)
+        alternates = [
+            Alternate(lang.code, lang.bcp47, lang.name, f"../{lang.code}/{entry.html_name}")
+            for lang in self.project.languages
+        ]
+        page = self.env.get_template("page.html").render(
+            lang=language, book_title=self.project.config.book.title,
+            page_title=titles[entry.name], number=entry.number, toc=toc, body=body,
+            chapters=links, alternates=alternates, root="../",
+            prev=links[position - 1] if position > 0 else None,
+            next=links[position + 1] if position + 1 < len(links) else None,
+            edition=self.project.config.reportkit.edition, version=__version__,
+        )
+        path = self.staging / language.code / entry.html_name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(page, encoding="utf-8")
+        return path
+
+    def write_common(self) -> None:
+        assets = self.staging / "assets"
+        assets.mkdir(parents=True, exist_ok=True)
+        for name in ASSETS:
+            (assets / name).write_bytes(resources.files("reportkit").joinpath("assets", name).read_bytes())
+        chooser = self.env.get_template("chooser.html").render(
+            book_title=self.project.config.book.title, languages=self.project.languages,
+        )
+        (self.staging / "index.html").write_text(chooser, encoding="utf-8")
+
+
+@contextmanager
+def staging_dir(output: Path) -> Iterator[Path]:
+    """A fresh folder beside `output` to build into; removed unless published."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.build-", dir=output.parent))
+    try:
+        yield staging
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def publish(staging: Path, output: Path) -> None:
+    """Replace `output` by `staging`; the old site is only removed once the new one is in place."""
+    previous = output.with_name(f".{output.name}.previous")
+    shutil.rmtree(previous, ignore_errors=True)
+    if output.exists():
+        os.replace(output, previous)
+    os.replace(staging, output)
+    shutil.rmtree(previous, ignore_errors=True)

@@ -1,0 +1,74 @@
+"""What chapters call: ``stat("id")`` and the generated appendix tables.
+
+Runs inside the chapter's kernel. The language comes from ``REPORTKIT_LANG``
+(set by the embedded engine and by the Quarto pre-render step), else from the
+active Quarto profile, else the source language.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from .errors import UnknownStatisticError
+from .i18n import LANGUAGES, Language
+from .project import Project, find_root
+from .registry import Registry, Statistic
+
+LANG_ENV = "REPORTKIT_LANG"
+
+
+@cache
+def _project(root: Path) -> Project:
+    return Project(root)
+
+
+def current_project() -> Project:
+    return _project(find_root())
+
+
+@cache
+def _registry(path: Path, mtime: float) -> Registry:
+    return Registry.load(path.parent)
+
+
+def current_registry() -> Registry:
+    path = current_project().data_dir / "statistics.csv"
+    return _registry(path, path.stat().st_mtime if path.exists() else 0.0)
+
+
+def current_language() -> Language:
+    code = os.environ.get(LANG_ENV) or os.environ.get("QUARTO_PROFILE", "").split(",")[0]
+    if code in LANGUAGES:
+        return LANGUAGES[code]
+    return current_project().source_language
+
+
+@dataclass(frozen=True)
+class Stat:
+    """A statistic shown in prose; its Markdown form carries its identity."""
+
+    statistic: Statistic
+    language: Language
+
+    @property
+    def text(self) -> str:
+        return self.statistic.format(self.language)
+
+    def _repr_markdown_(self) -> str:
+        text = re.sub(r"([\\\[\]*_`<>$~^@#])", r"\\\1", self.text)
+        return f'[{text}]{{.stat data-stat="{self.statistic.id}"}}'
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def stat(stat_id: str) -> Stat:
+    """The registry statistic `stat_id`, formatted for the chapter's language."""
+    registry = current_registry()
+    if stat_id not in registry:
+        raise UnknownStatisticError(f"unknown statistic id {stat_id!r} (not in data/statistics.csv)")
+    return Stat(registry[stat_id], current_language())

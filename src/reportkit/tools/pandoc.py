@@ -1,0 +1,74 @@
+"""pandoc, from the pypandoc-binary wheel (pandoc 3.x)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from functools import cache
+from pathlib import Path
+
+from ..errors import ToolFailedError, ToolMissingError
+
+INSTALL_HINT = "install it with `pip install pypandoc-binary` (pinned in pyproject.toml)"
+
+
+@cache
+def executable() -> str:
+    try:
+        import pypandoc
+
+        path = pypandoc.get_pandoc_path()
+    except (ImportError, OSError) as err:
+        raise ToolMissingError(f"pandoc not found: {INSTALL_HINT} ({err})") from None
+    return str(path)
+
+
+def is_available() -> bool:
+    try:
+        executable()
+    except ToolMissingError:
+        return False
+    return True
+
+
+def run(args: list[str], stdin: str = "", cwd: Path | None = None, what: Path | None = None) -> str:
+    """Run pandoc with `args`, feeding `stdin`; return stdout.
+
+    A failure becomes a ToolFailedError naming `what` (the document converted)
+    and, when pandoc reports one, the line.
+    """
+    proc = subprocess.run(
+        [executable(), *args], input=stdin, capture_output=True, text=True, cwd=cwd,
+        encoding="utf-8",
+    )
+    if proc.returncode != 0:
+        message = proc.stderr.strip() or f"exit status {proc.returncode}"
+        match = re.search(r'Error at "([^"]*)" \(line (\d+), column \d+\):\s*(.*)', message)
+        if match:
+            first = message.splitlines()[1] if len(message.splitlines()) > 1 else message
+            raise ToolFailedError(f"pandoc: {first.strip()}", match.group(1), int(match.group(2)))
+        raise ToolFailedError(f"pandoc failed: {message.splitlines()[0]}", what)
+    return proc.stdout
+
+
+def version() -> str:
+    return run(["--version"]).splitlines()[0].split()[-1]
+
+
+FRAGMENT_TEMPLATE = "$if(toc)$$table-of-contents$$endif$\n<!--reportkit:body-->\n$body$\n"
+
+
+def to_html(markdown: str, metadata_yaml: str, bibliography: Path, template_dir: Path,
+            what: Path) -> tuple[str, str]:
+    """Convert a chapter's Markdown to an HTML fragment; return (toc, body)."""
+    template = template_dir / "fragment.html"
+    if not template.exists():
+        template.write_text(FRAGMENT_TEMPLATE, encoding="utf-8")
+    out = run(
+        ["-f", "markdown-implicit_figures+implicit_figures", "-t", "html5", "--standalone",
+         f"--template={template}", "--toc", "--toc-depth=3", "--wrap=none",
+         "--citeproc", f"--bibliography={bibliography}"],
+        stdin=f"---\n{metadata_yaml}\n---\n\n{markdown}", what=what,
+    )
+    toc, _, body = out.partition("<!--reportkit:body-->")
+    return toc.strip(), body.strip()

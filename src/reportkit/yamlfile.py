@@ -1,0 +1,54 @@
+"""YAML loading that remembers where each key was written, for `file:line` errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+Lines = dict[tuple[Any, ...], int]
+
+
+def _walk(node: yaml.Node, path: tuple[Any, ...], lines: Lines) -> Any:
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = yaml.safe_load(yaml.serialize(key_node))
+            lines[path + (key,)] = key_node.start_mark.line + 1
+            out[key] = _walk(value_node, path + (key,), lines)
+            lines[path + (key,)] = key_node.start_mark.line + 1
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_walk(item, path + (i,), lines) for i, item in enumerate(node.value)]
+    return yaml.safe_load(yaml.serialize(node))
+
+
+def load_text(text: str) -> tuple[Any, Lines]:
+    """Parse YAML text; return the data and a map from key path to 1-based line.
+
+    Raises yaml.YAMLError (with a problem_mark) on malformed input.
+    """
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    lines: Lines = {}
+    if node is None:
+        return {}, lines
+    return _walk(node, (), lines), lines
+
+
+def line_of(lines: Lines, loc: tuple[Any, ...]) -> int | None:
+    """The line of the deepest known prefix of `loc`."""
+    for end in range(len(loc), -1, -1):
+        if loc[:end] in lines:
+            return lines[loc[:end]]
+    return None
+
+
+def error_line(err: yaml.YAMLError) -> int | None:
+    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+    return mark.line + 1 if mark is not None else None
+
+
+def load_file(path: Path) -> tuple[Any, Lines]:
+    return load_text(path.read_text(encoding="utf-8"))

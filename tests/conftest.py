@@ -1,0 +1,70 @@
+"""Shared fixtures: fixture projects copied to temporary folders, the CLI, renders."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from reportkit.cli import main
+
+TESTS = Path(__file__).parent
+ROOT = TESTS.parent
+FIXTURES = TESTS / "fixtures"
+GOLDEN = TESTS / "golden"
+UPDATE_GOLDEN = os.environ.get("REPORTKIT_UPDATE_GOLDEN") == "1"
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
+    def run(*args: str | Path) -> Result:
+        capsys.readouterr()
+        code = main([str(a) for a in args])
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return run
+
+
+def copy_project(source: Path, target: Path) -> Path:
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("_site", "_cache", ".*"))
+    return target
+
+
+@pytest.fixture(scope="session")
+def rendered_mini(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The mini fixture project, rendered once for the session (treat as read-only)."""
+    project = copy_project(FIXTURES / "mini", tmp_path_factory.mktemp("mini") / "mini")
+    assert main(["--project", str(project), "render", "--quiet"]) == 0
+    return project
+
+
+@pytest.fixture
+def mini_with_site(rendered_mini: Path, tmp_path: Path) -> Path:
+    """A private copy of the rendered mini project, free to break."""
+    return Path(shutil.copytree(rendered_mini, tmp_path / "mini", symlinks=True))
+
+
+def snapshot(path: Path) -> dict[str, bytes]:
+    """Every file under `path`, for byte-for-byte comparisons."""
+    return {p.relative_to(path).as_posix(): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()}
+
+
+def assert_golden(actual: str, golden: Path) -> None:
+    """Compare with a reviewed golden file; REPORTKIT_UPDATE_GOLDEN=1 rewrites it."""
+    if UPDATE_GOLDEN:
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(actual, encoding="utf-8")
+    assert golden.is_file(), f"missing golden file {golden}; review and create it"
+    assert actual == golden.read_text(encoding="utf-8")

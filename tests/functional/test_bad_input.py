@@ -1,0 +1,59 @@
+"""Bad input: one line `file:line: message` (golden), exit 1, and the last site intact."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from ..conftest import GOLDEN, Result, assert_golden, snapshot
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture changed: {old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+CHAPTER = "chapters/zh-Hant/01-jobs.qmd"
+MUTATIONS: dict[str, Callable[[Path], None]] = {
+    "cell-exception": lambda p: _append(p / CHAPTER, "\n```{python}\nratio = 1 / 0\n```\n"),
+    "unknown-stat": lambda p: _append(p / CHAPTER, '\n另一個數字 `{python} stat("no-such-stat")`。\n'),
+    "inline-exception": lambda p: _append(p / CHAPTER, "\n錯誤 `{python} undefined_name`。\n"),
+    "config-malformed-yaml": lambda p: _edit(p / "_quarto.yml", "  title: \"迷你報告\"", "  title: [迷你報告"),
+    "config-unknown-key": lambda p: _edit(p / "_quarto.yml", "  author:", "  colour: blue\n  author:"),
+    "chapter-missing": lambda p: (p / CHAPTER).unlink(),
+    "registry-non-numeric": lambda p: _edit(p / "data/statistics.csv", "wef-jobs-displaced,85000000,", "wef-jobs-displaced,eighty-five million,"),
+    "registry-unknown-source": lambda p: _edit(p / "data/statistics.csv", ",count,0,wef2020jobs,", ",count,0,wef2021jobs,"),
+    "registry-unknown-unit": lambda p: _edit(p / "data/statistics.csv", ",count,0,wef2020jobs,", ",jobs,0,wef2020jobs,"),
+    "registry-duplicate-id": lambda p: _append(p / "data/statistics.csv", (p / "data/statistics.csv").read_text(encoding="utf-8").splitlines()[1] + "\n"),
+    "unsupported-cell-language": lambda p: _append(p / CHAPTER, "\n```{r}\nx <- 1\n```\n"),
+    "unsupported-shortcode": lambda p: _append(p / CHAPTER, "\n{{< pagebreak >}}\n"),
+    "unsupported-cell-option": lambda p: _edit(p / CHAPTER, "#| label: tbl-exposure", "#| label: tbl-exposure\n#| column: page"),
+    "unsupported-div": lambda p: _append(p / CHAPTER, "\n::: {.panel-tabset}\nx\n:::\n"),
+    "missing-citation": lambda p: _append(p / CHAPTER, "\n另見 [@nobody2024]。\n"),
+    "dangling-cross-reference": lambda p: _append(p / CHAPTER, "\n見 @fig-nowhere。\n"),
+    "malformed-bib": lambda p: _edit(p / "bib/references.bib", "  year = {2020},", "  year = {2020}"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MUTATIONS))
+def test_bad_input_fails_cleanly(case: str, mini_with_site: Path, run_cli: Callable[..., Result]) -> None:
+    before = snapshot(mini_with_site / "_site")
+    MUTATIONS[case](mini_with_site)
+
+    result = run_cli("--project", mini_with_site, "render", "--quiet")
+
+    assert result.code == 1
+    lines = result.err.splitlines()
+    assert len(lines) == 1, result.err
+    assert re.match(r"^[\w./-]+(:\d+)?: \S", lines[0]), lines[0]
+    assert_golden(result.err, GOLDEN / "errors" / f"{case}.txt")
+    assert snapshot(mini_with_site / "_site") == before
+    assert not list(mini_with_site.glob(".*build-*")), "staging folder left behind"
