@@ -41,6 +41,33 @@ def cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    import json
+
+    from rich.table import Table
+
+    from .check import RULES, run_checks
+
+    project = _project(args)
+    findings = run_checks(project)
+    if args.format == "json":
+        print(json.dumps({"findings": [f.to_json() for f in findings],
+                          "failed": bool(findings)}, ensure_ascii=False, indent=2))
+        return 1 if findings else 0
+    for finding in findings:
+        print(finding.format())
+    counts = {rule: sum(f.rule == rule for f in findings) for rule in RULES}
+    table = Table(title="reportkit check", title_justify="left")
+    table.add_column("rule")
+    table.add_column("findings", justify="right")
+    for rule, count in counts.items():
+        table.add_row(rule, f"[red]{count}[/red]" if count else "0")
+    Console(highlight=False).print(table)
+    verdict = f"{len(findings)} finding(s)" if findings else "all checks passed"
+    Console(highlight=False).print(verdict)
+    return 1 if findings else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reportkit",
@@ -58,6 +85,16 @@ def build_parser() -> argparse.ArgumentParser:
                                         "previous site is replaced only if the build succeeds.")
     render.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     render.set_defaults(func=cmd_render)
+
+    check = sub.add_parser(
+        "check", help="verify every figure of the built site against data/ (exit 1 on findings)",
+        description="Check the sources (registry, source tables, bibliography, chapters) and the "
+                    "built site of every language: each finding is printed as "
+                    "`path:line: [rule] message`, then a summary per rule.",
+    )
+    check.add_argument("--format", choices=("text", "json"), default="text",
+                       help="text for people (default) or json for machines")
+    check.set_defaults(func=cmd_check)
     return parser
 
 

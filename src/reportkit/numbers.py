@@ -61,7 +61,7 @@ def format_value(value: float, unit: str, decimals: int, language: Language) -> 
         return _count(value, decimals, language)
     if unit == "hours":
         return format_unit(value, "duration-hour", length="long", locale=locale,
-                           format=_decimal_pattern(decimals)).replace(" ", "\u00a0")
+                           format=_decimal_pattern(decimals))
     if unit == "multiplier":
         number = format_decimal(value, _decimal_pattern(decimals), locale=locale)
         return f"{number}倍" if language.code.startswith("zh") else f"{number}×"

@@ -22,6 +22,7 @@ from .project import ChapterEntry, Project
 from .registry import Registry
 
 ASSETS = ("site.css", "language.js")
+ALIGN_STYLE = re.compile(r' style="text-align: (left|right|center);"')
 STAT_SPAN = re.compile(r'<span class="stat" data-stat="([a-z0-9-]+)">(.*?)</span>')
 
 
@@ -59,7 +60,13 @@ class SiteWriter:
         self.appendix_page = appendix_page
         self.env = _environment()
 
-    def decorate_stats(self, body: str, registry: Registry, language: Language) -> str:
+    def finish_body(self, body: str, registry: Registry, language: Language) -> str:
+        """pandoc's HTML made fit for the site: provenance on statistics, and no inline
+        styles (the Content-Security-Policy forbids them)."""
+        body = ALIGN_STYLE.sub(r' class="align-\1"', body)
+        return self._decorate_stats(body, registry, language)
+
+    def _decorate_stats(self, body: str, registry: Registry, language: Language) -> str:
         """Give each statistic its provenance: status class, tooltip, link to the appendix."""
 
         def one(match: re.Match[str]) -> str:

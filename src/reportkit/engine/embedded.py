@@ -127,7 +127,7 @@ def render(project: Project, progress: Progress | None = None) -> Path:
                 markdown, _metadata(job.language, cited if has_refs_div else []),
                 project.bibliography.path, templates, job.chapter.path,
             )
-            body = site.decorate_stats(body, project.registry, job.language)
+            body = site.finish_body(body, project.registry, job.language)
             site.write_page(job.language, job.entry, toc, body)
 
         with ThreadPoolExecutor(max_workers=_workers()) as pool:

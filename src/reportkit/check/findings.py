@@ -1,0 +1,46 @@
+"""Findings and the catalogue of rules (documented in the README's reviewer guide)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import Enum
+from typing import Any
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+RULES: dict[str, str] = {
+    "registry-invalid": "data/statistics.csv does not load (types, ids, units, required columns)",
+    "registry-source": "a registry row's source is not a key of the bibliography",
+    "registry-derived": "a derived registry value does not recompute from its source table",
+    "registry-unused": "a registry row is not shown on any page",
+    "bib-malformed": "bib/references.bib has an entry that bibtexparser or pandoc cannot read",
+    "citation-missing": "a chapter cites a key that is not in the bibliography",
+    "site-missing": "a language has no built site to check (run `reportkit render`)",
+    "stat-unknown": "a span.stat names an id that is not in the registry",
+    "stat-value": "a span.stat's text is not the registry value formatted for the page's locale",
+    "stat-uncited": "a paragraph or list item shows a statistic without citing its source",
+    "typed-number": "a number-like token in prose is not inside a stat span and no allow rule covers it",
+    "parity": "languages disagree on which statistics (ids, with counts) a chapter shows",
+}
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    path: str
+    line: int
+    rule: str
+    message: str
+    severity: Severity = Severity.ERROR
+
+    def format(self) -> str:
+        location = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{location}: [{self.rule}] {self.message}"
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        return data

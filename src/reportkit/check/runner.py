@@ -1,0 +1,134 @@
+"""Running every rule over a project and its built site."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from ..bib import Bibliography, check_with_pandoc
+from ..chapter import parse
+from ..errors import ReportkitError
+from ..project import Project
+from ..registry import Registry, recompute
+from .findings import Finding
+from .site import PageReport, read_page
+
+
+def _rel(project: Project, path: Path) -> str:
+    try:
+        return path.resolve().relative_to(project.root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _error_finding(project: Project, rule: str, err: ReportkitError) -> Finding:
+    return Finding(_rel(project, err.path) if err.path else "reportkit", err.line or 0, rule, err.message)
+
+
+def check_sources(project: Project) -> tuple[list[Finding], Registry | None, Bibliography | None]:
+    findings: list[Finding] = []
+    registry: Registry | None = None
+    bibliography: Bibliography | None = None
+    try:
+        registry = project.registry
+    except ReportkitError as err:
+        findings.append(_error_finding(project, "registry-invalid", err))
+    try:
+        bibliography = project.bibliography
+        check_with_pandoc(bibliography.path)
+    except ReportkitError as err:
+        findings.append(_error_finding(project, "bib-malformed", err))
+        bibliography = None
+    registry_path = _rel(project, project.data_dir / "statistics.csv")
+    if registry is not None:
+        for stat in registry:
+            if bibliography is not None and stat.source not in bibliography.keys:
+                findings.append(Finding(registry_path, stat.line, "registry-source",
+                                        f"[{stat.id}] source {stat.source!r} is not in the bibliography"))
+            if stat.table:
+                try:
+                    derived = recompute(stat, project.data_dir)
+                except ReportkitError as err:
+                    findings.append(Finding(registry_path, stat.line, "registry-derived", err.message))
+                    continue
+                if abs(derived - stat.value) > 1e-9 * max(1.0, abs(derived)):
+                    findings.append(Finding(
+                        registry_path, stat.line, "registry-derived",
+                        f"[{stat.id}] value {stat.value:g} but {stat.table} gives {derived:g} "
+                        f"({stat.column} where {stat.filter})",
+                    ))
+    if bibliography is not None:
+        for language in project.languages:
+            for entry in project.chapters:
+                path = project.chapter_path(entry, language)
+                if not path.is_file():
+                    continue
+                try:
+                    chapter = parse(path)
+                except ReportkitError as err:
+                    findings.append(_error_finding(project, "citation-missing", err))
+                    continue
+                for key, line in chapter.citations.items():
+                    if key not in bibliography.keys:
+                        findings.append(Finding(_rel(project, path), line, "citation-missing",
+                                                f"citation @{key} is not in the bibliography"))
+    return findings, registry, bibliography
+
+
+def check_site(project: Project, registry: Registry) -> tuple[list[Finding], dict[str, dict[str, PageReport]]]:
+    findings: list[Finding] = []
+    pages: dict[str, dict[str, PageReport]] = {}
+    for language in project.languages:
+        folder = project.output_dir / language.code
+        if not folder.is_dir():
+            findings.append(Finding(_rel(project, folder), 0, "site-missing",
+                                    f"no built {language.code} site; run `reportkit render`"))
+            continue
+        pages[language.code] = {}
+        for entry in project.chapters:
+            path = folder / entry.html_name
+            if not path.is_file():
+                findings.append(Finding(_rel(project, path), 0, "site-missing", "page not built"))
+                continue
+            report = read_page(path, _rel(project, path), registry, language)
+            pages[language.code][entry.name] = report
+            findings.extend(report.findings)
+    return findings, pages
+
+
+def check_usage(project: Project, registry: Registry, pages: dict[str, dict[str, PageReport]]) -> list[Finding]:
+    findings: list[Finding] = []
+    source = project.source_language.code
+    registry_path = _rel(project, project.data_dir / "statistics.csv")
+    if source in pages:
+        shown = {sid for report in pages[source].values() for sid in report.prose_ids}
+        for stat in registry:
+            if stat.id not in shown:
+                findings.append(Finding(registry_path, stat.line, "registry-unused",
+                                        f"[{stat.id}] is not shown in any chapter's prose"))
+        for code, reports in pages.items():
+            if code == source:
+                continue
+            for name, report in reports.items():
+                expected = Counter(pages[source][name].prose_ids) if name in pages[source] else Counter()
+                actual = Counter(report.prose_ids)
+                if expected != actual:
+                    missing = sorted((expected - actual).elements())
+                    extra = sorted((actual - expected).elements())
+                    findings.append(Finding(
+                        report.path, 0, "parity",
+                        f"shows different statistics than {source}/{name}: "
+                        + "; ".join(p for p in (
+                            f"missing {', '.join(missing)}" if missing else "",
+                            f"extra {', '.join(extra)}" if extra else "") if p),
+                    ))
+    return findings
+
+
+def run_checks(project: Project) -> list[Finding]:
+    findings, registry, _ = check_sources(project)
+    if registry is not None:
+        site_findings, pages = check_site(project, registry)
+        findings += site_findings
+        findings += check_usage(project, registry, pages)
+    return sorted(set(findings))

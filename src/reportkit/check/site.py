@@ -1,0 +1,107 @@
+"""Rules that read one built HTML page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+from ..i18n import Language
+from ..registry import Registry
+from .findings import Finding
+from .prose import typed_numbers
+
+# Markup whose digits are not prose (see prose.py for the allow rule).
+NOT_PROSE_CLASSES = frozenset({
+    "stat", "name", "citation", "references", "xref", "header-section-number",
+    "chapter-number", "float-label", "generated", "sourceCode",
+})
+NOT_PROSE_TAGS = frozenset({"code", "pre", "script", "style", "nav", "svg", "math"})
+BLOCKS = ("p", "li", "tr", "dd", "figcaption", "blockquote", "td", "th")
+
+
+@dataclass
+class PageReport:
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    prose_ids: list[str] = field(default_factory=list)  # stat ids shown outside generated tables
+
+
+def _excluded(node: Tag) -> bool:
+    if node.name in NOT_PROSE_TAGS:
+        return True
+    if node.get("id") == "refs":
+        return True
+    return bool(NOT_PROSE_CLASSES.intersection(node.get("class") or []))
+
+
+def _prose_strings(node: Tag) -> Iterator[NavigableString]:
+    for child in node.children:
+        if isinstance(child, Tag):
+            if not _excluded(child):
+                yield from _prose_strings(child)
+        elif type(child) is NavigableString:  # not comments, doctypes, CDATA
+            yield child
+
+
+def _block_of(span: Tag) -> Tag | None:
+    for parent in span.parents:
+        if parent.name == "td":
+            row = parent.find_parent("tr")
+            return row if isinstance(row, Tag) else parent
+        if parent.name in BLOCKS:
+            return parent
+    return None
+
+
+def _in_generated(span: Tag) -> bool:
+    return any("generated" in (p.get("class") or []) for p in span.parents if isinstance(p, Tag))
+
+
+def read_page(path: Path, rel: str, registry: Registry, language: Language) -> PageReport:
+    html = path.read_text(encoding="utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    report = PageReport(rel)
+    main = soup.find("main")
+    if not isinstance(main, Tag):
+        report.findings.append(Finding(rel, 1, "site-missing", "page has no <main> element"))
+        return report
+    for span in main.select("span.stat"):
+        line = span.sourceline or 0
+        stat_id = str(span.get("data-stat", ""))
+        if stat_id not in registry:
+            report.findings.append(Finding(rel, line, "stat-unknown", f"data-stat {stat_id!r} is not in the registry"))
+            continue
+        stat = registry[stat_id]
+        shown = span.get_text()
+        expected = stat.format(language)
+        if shown != expected:
+            report.findings.append(Finding(
+                rel, line, "stat-value",
+                f"[{stat_id}] shows {shown!r}, registry value formats as {expected!r} for {language.code}",
+            ))
+        if not _in_generated(span):
+            report.prose_ids.append(stat_id)
+        block = _block_of(span)
+        cited: set[str] = set()
+        if block is not None:
+            for citation in block.select("[data-cites]"):
+                cited.update(str(citation.get("data-cites", "")).split())
+        if stat.source not in cited:
+            report.findings.append(Finding(
+                rel, line, "stat-uncited",
+                f"[{stat_id}] is shown without citing its source @{stat.source} in the same paragraph",
+            ))
+    for string in _prose_strings(main):
+        tokens = typed_numbers(str(string))
+        if tokens:
+            parent = string.parent
+            line = (parent.sourceline if isinstance(parent, Tag) else None) or 0
+            text = " ".join(str(string).split())
+            report.findings.append(Finding(
+                rel, line, "typed-number",
+                f"{', '.join(repr(t) for t in tokens)} in prose: {text[:60]!r}",
+            ))
+    return report

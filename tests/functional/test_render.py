@@ -1,0 +1,77 @@
+"""The embedded engine on the mini fixture: golden pages, site layout, CLI help."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from reportkit.cli import build_parser
+
+from ..conftest import GOLDEN, Result, assert_golden
+
+PAGES = ("index.html", "01-jobs.html", "references.html")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_matches_golden(rendered_mini: Path, page: str) -> None:
+    html = (rendered_mini / "_site/zh-Hant" / page).read_text(encoding="utf-8")
+    main = re.search(r"<main.*?</main>", html, re.S)
+    assert main is not None
+    assert_golden(main.group(0) + "\n", GOLDEN / "mini" / page)
+
+
+def test_site_layout(rendered_mini: Path) -> None:
+    site = rendered_mini / "_site"
+    assert (site / "index.html").is_file()
+    assert (site / "assets/site.css").is_file()
+    for page in PAGES:
+        soup = BeautifulSoup((site / "zh-Hant" / page).read_text(encoding="utf-8"), "html.parser")
+        assert soup.html is not None and soup.html["lang"] == "zh-Hant-TW"
+        sidebar = [a["href"] for a in soup.select("nav.sidebar a")]
+        assert sidebar == list(PAGES)
+        assert soup.select_one('link[rel=alternate][hreflang="zh-Hant-TW"]') is not None
+
+
+def test_previous_next_links(rendered_mini: Path) -> None:
+    soup = BeautifulSoup((rendered_mini / "_site/zh-Hant/01-jobs.html").read_text(encoding="utf-8"), "html.parser")
+    assert soup.select_one("a[rel=prev]")["href"] == "index.html"
+    assert soup.select_one("a[rel=next]")["href"] == "references.html"
+
+
+def test_statistics_carry_identity_and_provenance(rendered_mini: Path) -> None:
+    soup = BeautifulSoup((rendered_mini / "_site/zh-Hant/01-jobs.html").read_text(encoding="utf-8"), "html.parser")
+    spans = {s["data-stat"]: s for s in soup.select("span.stat")}
+    assert set(spans) == {"gs-arts-exposed", "speedup"}
+    assert spans["speedup"]["data-status"] == "unverified"
+    assert "stat-unverified" in spans["speedup"]["class"]
+    assert "gs2023" in spans["gs-arts-exposed"]["title"]
+
+
+def test_references_page_lists_every_cited_work(rendered_mini: Path) -> None:
+    soup = BeautifulSoup((rendered_mini / "_site/zh-Hant/references.html").read_text(encoding="utf-8"), "html.parser")
+    assert {e["id"] for e in soup.select("#refs .csl-entry")} == {"ref-wef2020jobs", "ref-gs2023"}
+
+
+def test_rerender_replaces_the_site(mini_with_site: Path, run_cli: Callable[..., Result]) -> None:
+    chapter = mini_with_site / "chapters/zh-Hant/01-jobs.qmd"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace("## 自動化暴露", "## 自動化的暴露"), encoding="utf-8")
+    stale = mini_with_site / "_site/zh-Hant/stale.html"
+    stale.write_text("old", encoding="utf-8")
+    assert run_cli("--project", mini_with_site, "render", "--quiet").code == 0
+    assert "自動化的暴露" in (mini_with_site / "_site/zh-Hant/01-jobs.html").read_text(encoding="utf-8")
+    assert not stale.exists()
+    assert [p.name for p in mini_with_site.iterdir() if p.name.startswith(".")] == []
+
+
+def test_help_documents_every_command(run_cli: Callable[..., Result]) -> None:
+    parser = build_parser()
+    commands = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    with pytest.raises(SystemExit) as exit_info:
+        run_cli("--help")
+    assert exit_info.value.code == 0
+    for name in commands:
+        assert name in parser.format_help()

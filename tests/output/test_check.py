@@ -1,0 +1,133 @@
+"""`reportkit check` on the real report: it passes, and each real mistake makes it fail
+with the right file and rule (mutations of a temporary copy, never the repo)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from reportkit.check import RULES, Finding, run_checks
+from reportkit.project import Project
+
+from ..conftest import Result
+
+
+def test_check_passes_on_the_report(rendered_report: Project, run_cli: Callable[..., Result]) -> None:
+    result = run_cli("--project", rendered_report.root, "check")
+    assert result.code == 0, result.out
+    assert "all checks passed" in result.out
+
+
+def test_check_json(rendered_report: Project, run_cli: Callable[..., Result]) -> None:
+    result = run_cli("--project", rendered_report.root, "check", "--format", "json")
+    assert json.loads(result.out) == {"findings": [], "failed": False}
+
+
+def _rewrite_registry(project: Project, stat_id: str, **changes: str) -> int:
+    """Change cells of one registry row; return its line."""
+    path = project.data_dir / "statistics.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+        fields = list(rows[0].keys())
+    index = next(i for i, row in enumerate(rows) if row["id"] == stat_id)
+    rows[index].update(changes)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return index + 2
+
+
+def _check(project: Project) -> list[Finding]:
+    """What `reportkit check` finds now (a fresh read of the project from disk)."""
+    return run_checks(Project(project.root))
+
+
+def _rules(project: Project) -> set[tuple[str, str]]:
+    return {(f.path, f.rule) for f in _check(project)}
+
+
+def _paragraph_with_cited_stat(project: Project) -> tuple[Path, str, str, str]:
+    """A chapter line showing exactly one statistic next to its source's citation."""
+    for entry in project.chapters:
+        path = project.chapter_path(entry, project.source_language)
+        for line in path.read_text(encoding="utf-8").splitlines():
+            ids = re.findall(r'stat\("([a-z0-9-]+)"\)', line)
+            if len(ids) != 1:
+                continue
+            source = project.registry[ids[0]].source
+            citations = re.findall(r"\[@[^\]]*\]", line)
+            if citations == [f"[@{source}]"]:
+                return path, line, ids[0], citations[0]
+    raise AssertionError("no line with one statistic and its citation")
+
+
+def _render(project: Project, run_cli: Callable[..., Result]) -> None:
+    result = run_cli("--project", project.root, "render", "--quiet")
+    assert result.code == 0, result.err
+
+
+def test_changed_registry_value_is_caught_without_rerender(report_copy: Project) -> None:
+    stat = next(s for s in report_copy.registry if not s.table and s.unit == "percent")
+    _rewrite_registry(report_copy, stat.id, value=str(stat.value + 0.01))
+    rules = _rules(report_copy)
+    assert any(rule == "stat-value" and path.startswith("_site/") for path, rule in rules), rules
+
+
+def test_changed_source_table_is_caught_before_and_after_rerender(
+    report_copy: Project, run_cli: Callable[..., Result]
+) -> None:
+    stat = next(s for s in report_copy.registry if s.table)
+    table = report_copy.data_dir / stat.table
+    with table.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    row = next(r for r in rows if all(r[k] == v for k, v in stat.conditions()))
+    row[stat.column] = str(float(row[stat.column]) + 1)
+    with table.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    expected = ("data/statistics.csv", "registry-derived")
+    assert expected in _rules(report_copy)
+    _render(report_copy, run_cli)
+    assert expected in _rules(report_copy)
+
+
+def test_typed_percentage_in_prose_is_caught(report_copy: Project, run_cli: Callable[..., Result]) -> None:
+    path, line, _, _ = _paragraph_with_cited_stat(report_copy)
+    path.write_text(path.read_text(encoding="utf-8").replace(line, line + "另有 42% 的受訪者表示同意。"),
+                    encoding="utf-8")
+    _render(report_copy, run_cli)
+    page = f"_site/{report_copy.source_language.code}/{path.stem}.html"
+    findings = [f for f in _check(report_copy) if f.rule == "typed-number"]
+    assert [f.path for f in findings] == [page]
+    assert "'42%'" in findings[0].message
+
+
+def test_deleted_citation_next_to_a_statistic_is_caught(
+    report_copy: Project, run_cli: Callable[..., Result]
+) -> None:
+    path, line, stat_id, citation = _paragraph_with_cited_stat(report_copy)
+    path.write_text(path.read_text(encoding="utf-8").replace(line, line.replace(citation, "")),
+                    encoding="utf-8")
+    _render(report_copy, run_cli)
+    findings = [f for f in _check(report_copy) if f.rule == "stat-uncited"]
+    assert findings and all(stat_id in f.message for f in findings)
+    assert {f.path for f in findings} == {f"_site/{report_copy.source_language.code}/{path.stem}.html"}
+
+
+def test_broken_bib_entry_is_caught(report_copy: Project) -> None:
+    bib = report_copy.root / report_copy.config.bibliography
+    text = bib.read_text(encoding="utf-8")
+    bib.write_text(re.sub(r"(title\s*=\s*\{[^\n]*?\}),", r"\1", text, count=1), encoding="utf-8")
+    findings = [f for f in _check(report_copy) if f.rule == "bib-malformed"]
+    assert len(findings) == 1 and findings[0].path == "bib/references.bib" and findings[0].line > 0
+
+
+def test_every_rule_is_documented_in_the_readme() -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    for rule in RULES:
+        assert f"`{rule}`" in readme, f"rule {rule} is not in the README's reviewer guide"

@@ -1,0 +1,69 @@
+"""Parsing chapters: cells, options, inline expressions, citations, cross references."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reportkit.chapter import parse
+from reportkit.errors import ChapterSyntaxError
+
+CHAPTER = """---
+title: 測試
+---
+
+```{python}
+#| label: fig-chart
+#| fig-cap: "圖說"
+x = 1
+```
+
+## 一節 {#sec-one}
+
+數字 `{python} stat("a-b")` 與 [@key1; @key2, p. 3]，見 @fig-chart 與 @sec-one；郵件 a@b.org；`@notakey`。
+
+```
+plain code block @nokey
+```
+"""
+
+
+def test_parse_blocks_and_references() -> None:
+    chapter = parse(Path("ch.qmd"), CHAPTER)
+    assert chapter.title == "測試"
+    [cell] = chapter.cells
+    assert cell.options == {"label": "fig-chart", "fig-cap": "圖說"}
+    assert (cell.line, cell.code_line, cell.code) == (5, 8, "x = 1")
+    assert [(i.expr, i.line) for i in chapter.inline] == [('stat("a-b")', 13)]
+    assert chapter.citations == {"key1": 13, "key2": 13}
+    assert chapter.xrefs == [("fig-chart", 13), ("sec-one", 13)]
+    assert chapter.labels() == [("sec-one", 11), ("fig-chart", 5)]
+
+
+@pytest.mark.parametrize(
+    ("source", "line", "message"),
+    [
+        ("```{python}\n#| fig-width: 3\nx\n```\n", 5, "unsupported cell option 'fig-width'"),
+        ("```{python}\n#| label: chart\nx\n```\n", 5, "must start with fig- or tbl-"),
+        ("```{ojs}\nx\n```\n", 4, "unsupported cell language {ojs}"),
+        ("```{=html}\n<b>x</b>\n```\n", 4, "raw block"),
+        ("```{python}\nx\n", 4, "never closed"),
+        ("text `{r} 1+1`\n", 4, "inline expression language {r}"),
+        ("# Title\n", 4, "use `##` for sections"),
+        ("::: {.column-margin}\nx\n:::\n", 4, "unsupported div"),
+        ("`x`{=html}\n", 4, "raw inline"),
+    ],
+)
+def test_unsupported_constructs_are_rejected(source: str, line: int, message: str) -> None:
+    with pytest.raises(ChapterSyntaxError, match=message) as info:
+        parse(Path("ch.qmd"), "---\ntitle: t\n---\n" + source)
+    assert info.value.line == line
+
+
+def test_front_matter_is_strict() -> None:
+    with pytest.raises(ChapterSyntaxError, match="unsupported front matter key 'format'") as info:
+        parse(Path("ch.qmd"), "---\ntitle: t\nformat: html\n---\n")
+    assert info.value.line == 3
+    with pytest.raises(ChapterSyntaxError, match="title"):
+        parse(Path("ch.qmd"), "no front matter\n")
