@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .i18n import LANGUAGES, Language
 from .registry import Statistic
+from .site import localized_field
 from .stats import Stat, current_language, current_project, current_registry
 
 STAT_CALL = re.compile(r"""stat\(\s*["']([a-z0-9-]+)["']\s*\)""")
@@ -42,12 +43,6 @@ def _localize(text: str, language: Language) -> str:
 
         return to_hans(text)
     return text
-
-
-def _field(stat: Statistic, name: str, language: Language) -> str:
-    if language.code == "en":
-        return str(getattr(stat, f"{name}_en"))
-    return _localize(str(getattr(stat, name)), language)
 
 
 def _table(header: list[str], rows: list[list[str]]) -> MarkdownBlock:
@@ -80,7 +75,7 @@ def _usage(root: Path, language_code: str) -> dict[str, list[tuple[str, str]]]:
 
 def _scope(stat: Statistic, language: Language) -> str:
     territories = language.locale.territories
-    parts = [_field(stat, "population", language)]
+    parts = [localized_field(stat, "population", language)]
     if stat.geography:
         sep = "、" if language.code.startswith("zh") else ", "
         parts.append(sep.join(territories.get(code, code) for code in stat.geography.split()))
@@ -102,10 +97,10 @@ def statistics_table() -> MarkdownBlock:
     rows = []
     for stat in registry:
         value = Stat(stat, language)._repr_markdown_()
-        measure = f"**{_field(stat, 'measure', language)}**；{_scope(stat, language)}"
+        measure = f"**{localized_field(stat, 'measure', language)}**；{_scope(stat, language)}"
         source = f"[@{stat.source}]；{stat.locator}"
         status = f"[{t('status-' + stat.status)}]{{.status .status-{stat.status}}}"
-        note = _field(stat, "note", language)
+        note = localized_field(stat, "note", language)
         if note:
             status += f"：{note}" if language.code.startswith("zh") else f": {note}"
         used = "、".join(f"[{label}]({page}){{.xref}}" for label, page in usage.get(stat.id, []))
@@ -133,10 +128,10 @@ def draft_differences() -> MarkdownBlock:
             continue
         rows.append([
             _localize(stat.draft, language),
-            Stat(stat, language)._repr_markdown_() + " " + _field(stat, "measure", language)
+            Stat(stat, language)._repr_markdown_() + " " + localized_field(stat, "measure", language)
             + f" [@{stat.source}]",
             language.t(f"status-{stat.status}"),
-            _field(stat, "note", language),
+            localized_field(stat, "note", language),
         ])
     zh = language.code.startswith("zh")
     header = (["初稿寫法", "來源所載", "查核狀態", "說明"] if zh else

@@ -98,6 +98,20 @@ class Chapter:
         return out
 
 
+def content_hash(text: str) -> str:
+    """The short content hash translations record of their source chapter."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def translation_source_hash(chapter: Chapter) -> str | None:
+    """The source hash a translated chapter records in its front matter, if any."""
+    translation = chapter.front.get("translation")
+    if not isinstance(translation, dict):
+        return None
+    value = translation.get("source-hash")
+    return str(value) if value is not None else None
+
+
 def _attrs(text: str) -> tuple[str | None, list[str], dict[str, str]]:
     ident = None
     classes: list[str] = []
@@ -285,5 +299,5 @@ def parse(path: Path, text: str | None = None) -> Chapter:
     return Chapter(
         path=path, title=title.strip(), front=front, blocks=blocks, inline=inline,
         headings=headings, citations=citations, xrefs=xrefs,
-        source_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        source_hash=content_hash(text),
     )

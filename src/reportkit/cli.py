@@ -32,7 +32,7 @@ def cmd_render(args: argparse.Namespace) -> int:
             err_console.print(f"  [green]✓[/green] {language}/{chapter}")
 
     if not quiet:
-        err_console.print(f"Rendering {project.config.book.title} "
+        err_console.print(f"Rendering {project.book(project.source_language).title} "
                           f"({', '.join(l.code for l in project.languages)})")
     out = embedded.render(project, progress)
     if not quiet:
@@ -46,26 +46,51 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     from rich.table import Table
 
-    from .check import RULES, run_checks
+    from dataclasses import replace
+
+    from .check import RULES, Severity, run_checks
 
     project = _project(args)
     findings = run_checks(project)
+    if args.strict:
+        findings = [replace(f, severity=Severity.ERROR) for f in findings]
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    failed = bool(errors)
     if args.format == "json":
-        print(json.dumps({"findings": [f.to_json() for f in findings],
-                          "failed": bool(findings)}, ensure_ascii=False, indent=2))
-        return 1 if findings else 0
+        print(json.dumps({"findings": [f.to_json() for f in findings], "failed": failed},
+                         ensure_ascii=False, indent=2))
+        return 1 if failed else 0
     for finding in findings:
         print(finding.format())
-    counts = {rule: sum(f.rule == rule for f in findings) for rule in RULES}
     table = Table(title="reportkit check", title_justify="left")
     table.add_column("rule")
-    table.add_column("findings", justify="right")
-    for rule, count in counts.items():
-        table.add_row(rule, f"[red]{count}[/red]" if count else "0")
-    Console(highlight=False).print(table)
-    verdict = f"{len(findings)} finding(s)" if findings else "all checks passed"
-    Console(highlight=False).print(verdict)
-    return 1 if findings else 0
+    table.add_column("errors", justify="right")
+    table.add_column("warnings", justify="right")
+    for rule in RULES:
+        n_err = sum(f.rule == rule for f in errors)
+        n_warn = sum(f.rule == rule and f.severity is Severity.WARNING for f in findings)
+        table.add_row(rule, f"[red]{n_err}[/red]" if n_err else "0",
+                      f"[yellow]{n_warn}[/yellow]" if n_warn else "0")
+    console = Console(highlight=False)
+    console.print(table)
+    warnings = len(findings) - len(errors)
+    if failed:
+        console.print(f"{len(errors)} error(s), {warnings} warning(s)")
+    else:
+        console.print("all checks passed" + (f" ({warnings} warning(s))" if warnings else ""))
+    return 1 if failed else 0
+
+
+def cmd_stamp(args: argparse.Namespace) -> int:
+    from .translation import stamp
+
+    project = _project(args)
+    changed = stamp(project, [Path(p) for p in args.files])
+    for path in changed:
+        print(f"stamped {path.relative_to(project.root)}")
+    if not changed:
+        print("every translation already records its current source")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -94,7 +119,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--format", choices=("text", "json"), default="text",
                        help="text for people (default) or json for machines")
+    check.add_argument("--strict", action="store_true",
+                       help="treat warnings (stale translations, expired forecasts) as errors")
     check.set_defaults(func=cmd_check)
+
+    stamp = sub.add_parser(
+        "stamp", help="record that translated chapters match their current source",
+        description="After updating a translation, record the content hash of the source-language "
+                    "chapter it now matches (front matter `translation: source-hash:`). With no "
+                    "files, every stale translation is stamped.",
+    )
+    stamp.add_argument("files", nargs="*", metavar="FILE", help="translated chapter files")
+    stamp.set_defaults(func=cmd_stamp)
     return parser
 
 

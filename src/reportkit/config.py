@@ -1,25 +1,34 @@
-"""The project configuration: `_quarto.yml`, read as a typed, strict model.
+"""The project configuration: `_quarto.yml` plus one Quarto profile per language.
 
-`_quarto.yml` is the single source of truth for the book (title, authors,
-chapter order, language, bibliography, output directory) and holds one
-``reportkit:`` section for what Quarto has no key for. Only the subset of
-Quarto keys that both engines honour is accepted; anything else is rejected
-with the file and line, so the embedded engine never silently ignores a key.
+Quarto's documented profile mechanism is the shape: `_quarto.yml` holds what all
+languages share (project type, bibliography, execution, the ``reportkit:``
+section) and `_quarto-<lang>.yml` what one language's book is (title, authors,
+chapters, `lang`, output folder). Quarto merges a profile over `_quarto.yml`
+and *appends* arrays, so chapter lists live only in the profiles.
+
+Both files are read as typed, strict models: only the subset of Quarto keys
+that both engines honour is accepted, and anything else is rejected with the
+file and line.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ConfigError
 from .i18n import LANGUAGES
-from .yamlfile import error_line, line_of, load_file
+from .yamlfile import Lines, error_line, line_of, load_file, load_text
 
 CONFIG_FILE = "_quarto.yml"
+SITE_DIR = "_site"
+
+
+def profile_file(code: str) -> str:
+    return f"_quarto-{code}.yml"
 
 
 class Strict(BaseModel):
@@ -28,8 +37,12 @@ class Strict(BaseModel):
 
 class ProjectSection(Strict):
     type: Literal["book"]
-    output_dir: str = Field("_site", alias="output-dir")
     pre_render: list[str] | str | None = Field(None, alias="pre-render")
+
+
+class ProfileSection(Strict):
+    default: str
+    group: list[list[str]]
 
 
 class Part(Strict):
@@ -57,9 +70,10 @@ class Execute(Strict):
 
 class ReportkitSection(Strict):
     edition: int = Field(ge=1900, le=2999)
+    slug: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
     source_language: str = Field(alias="source-language")
     languages: list[str]
-    slug: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    generated: dict[str, str] = {}  # generated language -> the language it is converted from
 
     @field_validator("languages")
     @classmethod
@@ -71,50 +85,93 @@ class ReportkitSection(Strict):
 
 
 class QuartoConfig(Strict):
+    """`_quarto.yml`: what every language shares."""
+
     project: ProjectSection
-    book: Book
+    profile: ProfileSection
     bibliography: str
-    lang: str
     execute: Execute = Execute()
     format: dict[Literal["html", "typst"], dict[str, Any]] = {}
     reportkit: ReportkitSection
 
 
-def _describe(err: dict[str, Any]) -> str:
-    loc = ".".join(str(p) for p in err["loc"] if not (isinstance(p, str) and p in ("str", "list[str]")))
+class ProfileProject(Strict):
+    output_dir: str = Field(alias="output-dir")
+
+
+class LanguageProfile(Strict):
+    """`_quarto-<lang>.yml`: one language's book."""
+
+    project: ProfileProject
+    lang: str
+    book: Book
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _describe(err: Any) -> str:
+    loc = ".".join(str(p) for p in err["loc"] if p not in ("str", "list[str]", "Part"))
     if err["type"] == "extra_forbidden":
         return f"unknown key {loc!r} (not in the supported Quarto subset)"
     if err["type"] == "missing":
         return f"missing required key {loc!r}"
-    return f"{loc}: {err['msg']}"
+    return f"{loc}: {err['msg'].removeprefix('Value error, ')}"
 
 
-def load_config(root: Path) -> QuartoConfig:
-    path = root / CONFIG_FILE
-    if not path.is_file():
-        raise ConfigError(f"no {CONFIG_FILE} here; run reportkit inside a report project", path)
+def read_model(path: Path, model: type[M], text: str | None = None) -> tuple[M, Lines]:
+    """Read a YAML file (or `text` standing for it) into a strict model; every error
+    names the file and line."""
+    if text is None and not path.is_file():
+        raise ConfigError(f"{path.name} not found", path)
     try:
-        data, lines = load_file(path)
+        data, lines = load_text(text) if text is not None else load_file(path)
     except yaml.YAMLError as err:
         problem = getattr(err, "problem", None) or str(err).splitlines()[0]
         raise ConfigError(f"malformed YAML: {problem}", path, error_line(err)) from None
     if not isinstance(data, dict):
         raise ConfigError("expected a mapping of keys", path, 1)
     try:
-        config = QuartoConfig.model_validate(data)
+        return model.model_validate(data), lines
     except ValidationError as err:
         first = err.errors()[0]
         loc = tuple(p for p in first["loc"] if p not in ("str", "list[str]", "Part"))
         raise ConfigError(_describe(first), path, line_of(lines, loc)) from None
-    source = config.reportkit.source_language
-    if source not in config.reportkit.languages:
-        raise ConfigError(
-            f"source-language {source!r} is not among languages", path,
-            line_of(lines, ("reportkit", "source-language")),
-        )
-    if config.lang != LANGUAGES[source].csl:
-        raise ConfigError(
-            f"lang must be {LANGUAGES[source].csl!r}, the CSL locale of {source}", path,
-            line_of(lines, ("lang",)),
-        )
+
+
+def load_config(root: Path) -> QuartoConfig:
+    path = root / CONFIG_FILE
+    if not path.is_file():
+        raise ConfigError(f"no {CONFIG_FILE} here; run reportkit inside a report project", path)
+    config, lines = read_model(path, QuartoConfig)
+    rk = config.reportkit
+
+    def fail(message: str, *loc: object) -> ConfigError:
+        return ConfigError(message, path, line_of(lines, loc))
+
+    if rk.source_language not in rk.languages:
+        raise fail(f"source-language {rk.source_language!r} is not among languages",
+                   "reportkit", "source-language")
+    for generated, origin in rk.generated.items():
+        if generated not in rk.languages or origin not in rk.languages or generated == origin:
+            raise fail(f"generated language {generated!r} must be converted from another "
+                       "declared language", "reportkit", "generated", generated)
+    if config.profile.default != rk.source_language:
+        raise fail(f"profile default must be the source language {rk.source_language!r}",
+                   "profile", "default")
+    if sorted(sum(config.profile.group, [])) != sorted(rk.languages):
+        raise fail("profile group must list exactly the languages of reportkit.languages",
+                   "profile", "group")
     return config
+
+
+def load_profile(root: Path, code: str, text: str | None = None) -> tuple[LanguageProfile, Lines]:
+    path = root / profile_file(code)
+    profile, lines = read_model(path, LanguageProfile, text)
+    language = LANGUAGES[code]
+    if profile.lang != language.csl:
+        raise ConfigError(f"lang must be {language.csl!r} for {code}", path, line_of(lines, ("lang",)))
+    if profile.project.output_dir != f"{SITE_DIR}/{code}":
+        raise ConfigError(f"output-dir must be {SITE_DIR}/{code}", path,
+                          line_of(lines, ("project", "output-dir")))
+    return profile, lines

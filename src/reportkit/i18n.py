@@ -16,7 +16,7 @@ from babel import Locale
 class Language:
     code: str  # folder name and the language's id everywhere in reportkit
     bcp47: str  # <html lang>, hreflang
-    csl: str  # pandoc/citeproc `lang` (also Quarto's `lang`)
+    csl: str  # Quarto's `lang` and pandoc/citeproc's (picks the CSL locale: zh-TW, zh-CN, en-US)
     babel: str  # Babel locale for numbers and territory names
     name: str  # the language's own name, for the language switcher
     ui: dict[str, str] = field(repr=False, default_factory=dict)
@@ -34,7 +34,7 @@ _UI_KEYS = (
     "contents", "previous", "next", "references", "source", "locator", "status",
     "measure", "languages", "figure", "table", "section", "chapter", "appendix",
     "status-confirmed", "status-differs", "status-unverified", "skip", "menu", "search",
-    "edition", "pdf", "value", "used-in",
+    "edition", "pdf", "value", "used-in", "stale",
 )
 
 LANGUAGES: dict[str, Language] = {
@@ -47,6 +47,7 @@ LANGUAGES: dict[str, Language] = {
                 "測量內容", "語言", "圖", "表", "節", "章", "附錄",
                 "已查證", "與初稿不同", "未經查證", "跳至內容", "選單", "搜尋",
                 "版次", "PDF 版", "數值", "出現章節",
+                "本譯文的原文已有修改，譯文可能未反映最新內容。",
             ))),
         ),
         Language(
@@ -56,15 +57,18 @@ LANGUAGES: dict[str, Language] = {
                 "测量内容", "语言", "图", "表", "节", "章", "附录",
                 "已核实", "与初稿不同", "未经核实", "跳至正文", "菜单", "搜索",
                 "版次", "PDF 版", "数值", "出现章节",
+                "本译文的原文已有修改，译文可能未反映最新内容。",
             ))),
         ),
         Language(
-            "en", "en", "en-US", "en_US", "English",
+            "en", "en", "en", "en_US", "English",
             dict(zip(_UI_KEYS, (
                 "Contents", "Previous", "Next", "References", "Source", "Locator", "Status",
                 "Measure", "Languages", "Figure", "Table", "Section", "Chapter", "Appendix",
                 "confirmed", "differs from draft", "unverified", "Skip to content", "Menu",
                 "Search", "Edition", "PDF", "Value", "Used in",
+                "The Traditional Chinese original of this chapter has changed since it was "
+                "translated; this translation may be out of date.",
             ))),
         ),
     )

@@ -8,14 +8,25 @@ from functools import cached_property
 from pathlib import Path
 
 from .bib import Bibliography
-from .config import CONFIG_FILE, QuartoConfig, load_config
+from .config import (
+    CONFIG_FILE,
+    SITE_DIR,
+    Book,
+    LanguageProfile,
+    QuartoConfig,
+    load_config,
+    load_profile,
+    profile_file,
+)
 from .errors import ConfigError
 from .i18n import LANGUAGES, Language
 from .registry import Registry
+from .yamlfile import Lines, line_of
 
 CHAPTERS_DIR = "chapters"
 DATA_DIR = "data"
 ROOT_ENV = "REPORTKIT_ROOT"
+UNNUMBERED = frozenset({"index.qmd", "references.qmd"})
 
 
 def find_root(start: Path | None = None) -> Path:
@@ -31,13 +42,11 @@ def find_root(start: Path | None = None) -> Path:
 
 @dataclass(frozen=True)
 class ChapterEntry:
-    """One chapter of the book, as listed in `_quarto.yml`."""
+    """One chapter of the book; the file name is the same in every language folder."""
 
-    name: str  # file name, the same in every language folder: "05-economy.qmd"
+    name: str  # "05-economy.qmd"
     number: str | None  # "5", "A", or None for unnumbered pages (index, references)
-    part: str | None
     appendix: bool
-    line: int | None
 
     @property
     def stem(self) -> str:
@@ -48,7 +57,17 @@ class ChapterEntry:
         return self.stem + ".html"
 
 
-UNNUMBERED = frozenset({"index.qmd", "references.qmd"})
+def _chapter_paths(book: Book) -> list[tuple[str, tuple[object, ...], str | None, bool]]:
+    """(path, yaml location, part, appendix) for every chapter of a profile's book."""
+    out: list[tuple[str, tuple[object, ...], str | None, bool]] = []
+    for i, item in enumerate(book.chapters):
+        if isinstance(item, str):
+            out.append((item, ("book", "chapters", i), None, False))
+        else:
+            out += [(p, ("book", "chapters", i, "chapters", j), item.part, False)
+                    for j, p in enumerate(item.chapters)]
+    out += [(p, ("book", "appendices", i), None, True) for i, p in enumerate(book.appendices)]
+    return out
 
 
 class Project:
@@ -57,16 +76,12 @@ class Project:
         self.config: QuartoConfig = load_config(self.root)
 
     @property
-    def config_path(self) -> Path:
-        return self.root / CONFIG_FILE
-
-    @property
     def data_dir(self) -> Path:
         return self.root / DATA_DIR
 
     @property
     def output_dir(self) -> Path:
-        return self.root / self.config.project.output_dir
+        return self.root / SITE_DIR
 
     @property
     def source_language(self) -> Language:
@@ -76,6 +91,13 @@ class Project:
     def languages(self) -> list[Language]:
         return [LANGUAGES[code] for code in self.config.reportkit.languages]
 
+    def is_generated(self, language: Language) -> bool:
+        return language.code in self.config.reportkit.generated
+
+    def origin(self, language: Language) -> Language:
+        """The language a generated language is converted from."""
+        return LANGUAGES[self.config.reportkit.generated[language.code]]
+
     def chapter_dir(self, language: Language) -> Path:
         return self.root / CHAPTERS_DIR / language.code
 
@@ -83,51 +105,76 @@ class Project:
         return self.chapter_dir(language) / entry.name
 
     @cached_property
+    def profiles(self) -> dict[str, tuple[LanguageProfile, Lines]]:
+        """Each language's Quarto profile; a generated language's is derived from its origin's."""
+        return {lang.code: load_profile(self.root, lang.code, self.generated_profile_text(lang))
+                for lang in self.languages}
+
+    def generated_profile_text(self, language: Language) -> str | None:
+        """What `_quarto-<lang>.yml` must contain for a generated language (None otherwise)."""
+        if not self.is_generated(language):
+            return None
+        from .convert import GLOSSARY_FILE, generated_profile
+
+        origin = self.origin(language)
+        return generated_profile(
+            (self.root / profile_file(origin.code)).read_text(encoding="utf-8"), origin.code,
+            language.code, language.csl, origin.csl, self.root / GLOSSARY_FILE,
+        )
+
+    def book(self, language: Language) -> Book:
+        return self.profiles[language.code][0].book
+
+    @cached_property
     def chapters(self) -> list[ChapterEntry]:
-        """The book's chapters in order, with their numbers (appendices lettered)."""
-        from .yamlfile import line_of, load_file
+        """The chapters in order, numbered (appendices lettered), the same in every language.
 
-        _, lines = load_file(self.config_path)
-        prefix = f"{CHAPTERS_DIR}/{self.source_language.code}/"
+        The source language's profile is the reference; every other profile must list
+        the same files, in the same order, in its own language folder.
+        """
+        source = self.source_language
+        reference: list[str] = []
         entries: list[ChapterEntry] = []
-        number = 0
-
-        def add(path: str, loc: tuple[object, ...], part: str | None, appendix: bool) -> None:
-            nonlocal number
-            line = line_of(lines, loc)
-            if not path.startswith(prefix) or "/" in path.removeprefix(prefix):
+        for language in self.languages:
+            profile, lines = self.profiles[language.code]
+            path = self.root / profile_file(language.code)
+            prefix = f"{CHAPTERS_DIR}/{language.code}/"
+            names = []
+            for chapter, loc, _, appendix in _chapter_paths(profile.book):
+                line = line_of(lines, loc)
+                name = chapter.removeprefix(prefix)
+                if not chapter.startswith(prefix) or "/" in name:
+                    raise ConfigError(f"chapter {chapter!r} must be a file in {prefix}", path, line)
+                if name in names:
+                    raise ConfigError(f"chapter {chapter!r} is listed twice", path, line)
+                if not self.is_generated(language) and not (self.root / chapter).is_file():
+                    raise ConfigError(f"chapter {chapter!r} is listed but missing", path, line)
+                names.append(name)
+                if language == source:
+                    if appendix:
+                        label: str | None = chr(ord("A") + sum(e.appendix for e in entries))
+                    elif name in UNNUMBERED:
+                        label = None
+                    else:
+                        label = str(sum(e.number is not None and not e.appendix for e in entries) + 1)
+                    entries.append(ChapterEntry(name, label, appendix))
+            if language == source:
+                reference = names
+                if not names or names[0] != "index.qmd":
+                    raise ConfigError(f"the first chapter must be {prefix}index.qmd (the home page)",
+                                      path, line_of(lines, ("book", "chapters")))
+            elif names != reference:
                 raise ConfigError(
-                    f"chapter {path!r} must be a file in {prefix}", self.config_path, line
+                    f"chapters must be the files of {profile_file(source.code)} in the same order "
+                    f"(expected {', '.join(reference)})", path, line_of(lines, ("book", "chapters")),
                 )
-            name = path.removeprefix(prefix)
-            if not (self.root / path).is_file():
-                raise ConfigError(f"chapter {path!r} is listed but missing", self.config_path, line)
-            if any(e.name == name for e in entries):
-                raise ConfigError(f"chapter {path!r} is listed twice", self.config_path, line)
-            if appendix:
-                label: str | None = chr(ord("A") + sum(e.appendix for e in entries))
-            elif name in UNNUMBERED:
-                label = None
-            else:
-                number += 1
-                label = str(number)
-            entries.append(ChapterEntry(name, label, part, appendix, line))
-
-        book = self.config.book
-        for i, item in enumerate(book.chapters):
-            if isinstance(item, str):
-                add(item, ("book", "chapters", i), None, False)
-            else:
-                for j, path in enumerate(item.chapters):
-                    add(path, ("book", "chapters", i, "chapters", j), item.part, False)
-        for i, path in enumerate(book.appendices):
-            add(path, ("book", "appendices", i), None, True)
-        if not entries or entries[0].name != "index.qmd":
-            raise ConfigError(
-                f"the first chapter must be {prefix}index.qmd (the book's home page)",
-                self.config_path, line_of(lines, ("book", "chapters")),
-            )
         return entries
+
+    def parts(self, language: Language) -> dict[str, str]:
+        """Chapter file name -> the title of its part, in `language`."""
+        prefix = f"{CHAPTERS_DIR}/{language.code}/"
+        return {path.removeprefix(prefix): part
+                for path, _, part, _ in _chapter_paths(self.book(language)) if part}
 
     def entry(self, name: str) -> ChapterEntry:
         return next(e for e in self.chapters if e.name == name)
@@ -144,7 +191,7 @@ class Project:
         """Everything that can be checked before any chapter runs."""
         from .bib import check_with_pandoc
 
-        self.chapters  # noqa: B018 - validates the chapter list
+        self.chapters  # noqa: B018 - loads and cross-checks every profile
         bib = self.bibliography
         check_with_pandoc(bib.path)
         self.registry.check_sources(bib.keys)

@@ -19,11 +19,23 @@ import jinja2
 from . import __version__
 from .i18n import Language
 from .project import ChapterEntry, Project
-from .registry import Registry
+from .registry import Registry, Statistic
 
 ASSETS = ("site.css", "language.js")
 ALIGN_STYLE = re.compile(r' style="text-align: (left|right|center);"')
 STAT_SPAN = re.compile(r'<span class="stat" data-stat="([a-z0-9-]+)">(.*?)</span>')
+
+
+def localized_field(stat: Statistic, name: str, language: Language) -> str:
+    """A registry text field (written in zh-Hant, with an English `_en` twin) for `language`."""
+    if language.code == "en":
+        return str(getattr(stat, f"{name}_en"))
+    text = str(getattr(stat, name))
+    if language.code == "zh-Hans":
+        from .convert import to_hans
+
+        return to_hans(text)
+    return text
 
 
 @dataclass(frozen=True)
@@ -71,7 +83,7 @@ class SiteWriter:
 
         def one(match: re.Match[str]) -> str:
             stat = registry[match.group(1)]
-            measure = stat.measure_en if language.code == "en" else stat.measure
+            measure = localized_field(stat, "measure", language)
             status = language.t(f"status-{stat.status}")
             title = (f"{measure} — {language.t('source')}: {stat.source}, {stat.locator} "
                      f"({language.t('status')}: {status})")
@@ -83,14 +95,17 @@ class SiteWriter:
 
         return STAT_SPAN.sub(one, body)
 
-    def write_page(self, language: Language, entry: ChapterEntry, toc: str, body: str) -> Path:
+    def write_page(self, language: Language, entry: ChapterEntry, toc: str, body: str,
+                   notice: str | None = None) -> Path:
         chapters = self.project.chapters
         titles = self.titles[language.code]
+        parts = self.project.parts(language)
         links = []
         previous_part: str | None = None
         for e in chapters:
-            part_start = e.part if e.part and e.part != previous_part else None
-            previous_part = e.part
+            part = parts.get(e.name)
+            part_start = part if part and part != previous_part else None
+            previous_part = part
             links.append(PageLink(e.html_name, titles[e.name], e.number, e is entry, part_start))
         position = chapters.index(entry)
         alternates = [
@@ -98,8 +113,8 @@ class SiteWriter:
             for lang in self.project.languages
         ]
         page = self.env.get_template("page.html").render(
-            lang=language, book_title=self.project.config.book.title,
-            page_title=titles[entry.name], number=entry.number, toc=toc, body=body,
+            lang=language, book_title=self.project.book(language).title,
+            page_title=titles[entry.name], number=entry.number, toc=toc, body=body, notice=notice,
             chapters=links, alternates=alternates, root="../",
             prev=links[position - 1] if position > 0 else None,
             next=links[position + 1] if position + 1 < len(links) else None,
@@ -116,7 +131,7 @@ class SiteWriter:
         for name in ASSETS:
             (assets / name).write_bytes(resources.files("reportkit").joinpath("assets", name).read_bytes())
         chooser = self.env.get_template("chooser.html").render(
-            book_title=self.project.config.book.title, languages=self.project.languages,
+            books=[(lang, self.project.book(lang)) for lang in self.project.languages],
         )
         (self.staging / "index.html").write_text(chooser, encoding="utf-8")
 

@@ -12,17 +12,16 @@ from reportkit.project import Project
 
 from ..conftest import ROOT
 
-PROJECT_FILES = ("_quarto.yml", "chapters", "data", "bib")
+PROJECT_DIRS = ("chapters", "data", "bib")
 
 
 def copy_report(target: Path) -> Path:
+    """The report's sources (what git tracks for it), without any build output."""
     target.mkdir(parents=True)
-    for name in PROJECT_FILES:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, target / name)
-        else:
-            shutil.copy2(source, target / name)
+    for name in PROJECT_DIRS:
+        shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("zh-Hans"))
+    for config in ROOT.glob("_quarto*.yml"):
+        shutil.copy2(config, target / config.name)
     return target
 
 

@@ -24,8 +24,11 @@ RULES: dict[str, str] = {
     "stat-value": "a span.stat's text is not the registry value formatted for the page's locale",
     "stat-uncited": "a paragraph or list item shows a statistic without citing its source",
     "typed-number": "a number-like token in prose is not inside a stat span and no allow rule covers it",
-    "parity": "languages disagree on which statistics (ids, with counts) a chapter shows",
+    "parity": "languages disagree on which statistics (ids, with counts) or citations a chapter has",
+    "translation-stale": "a translation records a source hash that is not its source chapter's "
+                         "current one (warning; error with --strict)",
 }
+WARNINGS = frozenset({"translation-stale"})
 
 
 @dataclass(frozen=True, order=True)
@@ -38,7 +41,8 @@ class Finding:
 
     def format(self) -> str:
         location = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{location}: [{self.rule}] {self.message}"
+        kind = "warning: " if self.severity is Severity.WARNING else ""
+        return f"{location}: [{self.rule}] {kind}{self.message}"
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

@@ -10,7 +10,7 @@ from ..chapter import parse
 from ..errors import ReportkitError
 from ..project import Project
 from ..registry import Registry, recompute
-from .findings import Finding
+from .findings import Finding, Severity
 from .site import PageReport, read_page
 
 
@@ -110,7 +110,20 @@ def check_usage(project: Project, registry: Registry, pages: dict[str, dict[str,
             if code == source:
                 continue
             for name, report in reports.items():
-                expected = Counter(pages[source][name].prose_ids) if name in pages[source] else Counter()
+                if name not in pages[source]:
+                    continue
+                reference = pages[source][name]
+                if reference.citations != report.citations:
+                    missing_keys = sorted(reference.citations - report.citations)
+                    extra_keys = sorted(report.citations - reference.citations)
+                    findings.append(Finding(
+                        report.path, 0, "parity",
+                        f"cites different works than {source}/{name}: "
+                        + "; ".join(p for p in (
+                            f"missing {', '.join(missing_keys)}" if missing_keys else "",
+                            f"extra {', '.join(extra_keys)}" if extra_keys else "") if p),
+                    ))
+                expected = Counter(reference.prose_ids)
                 actual = Counter(report.prose_ids)
                 if expected != actual:
                     missing = sorted((expected - actual).elements())
@@ -125,8 +138,26 @@ def check_usage(project: Project, registry: Registry, pages: dict[str, dict[str,
     return findings
 
 
+def check_translations(project: Project) -> list[Finding]:
+    from ..translation import translations
+
+    findings = []
+    source = project.source_language.code
+    for item in translations(project):
+        if item.stale:
+            recorded = item.recorded or "nothing"
+            findings.append(Finding(
+                _rel(project, item.path), 1, "translation-stale",
+                f"translated from a different version of {source}/{item.entry.name} (records "
+                f"{recorded}, source is now {item.current}); update it, then `reportkit stamp`",
+                Severity.WARNING,
+            ))
+    return findings
+
+
 def run_checks(project: Project) -> list[Finding]:
     findings, registry, _ = check_sources(project)
+    findings += check_translations(project)
     if registry is not None:
         site_findings, pages = check_site(project, registry)
         findings += site_findings

@@ -27,6 +27,7 @@ class PageReport:
     path: str
     findings: list[Finding] = field(default_factory=list)
     prose_ids: list[str] = field(default_factory=list)  # stat ids shown outside generated tables
+    citations: set[str] = field(default_factory=set)  # keys cited in the page's text
 
 
 def _excluded(node: Tag) -> bool:
@@ -94,6 +95,8 @@ def read_page(path: Path, rel: str, registry: Registry, language: Language) -> P
                 rel, line, "stat-uncited",
                 f"[{stat_id}] is shown without citing its source @{stat.source} in the same paragraph",
             ))
+    for citation in main.select("[data-cites]"):
+        report.citations.update(str(citation.get("data-cites", "")).split())
     for string in _prose_strings(main):
         tokens = typed_numbers(str(string))
         if tokens:

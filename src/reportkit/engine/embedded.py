@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import chapter as chapter_mod
-from ..chapter import Chapter
+from ..chapter import Chapter, translation_source_hash
 from ..errors import BibliographyError, ChapterSyntaxError
+from ..generate import generate
 from ..i18n import Language
 from ..project import ChapterEntry, Project
 from ..site import SiteWriter, publish, staging_dir
@@ -73,6 +74,13 @@ def check_citations(jobs: list[Job], bib_keys: set[str]) -> None:
                 )
 
 
+def stale_translation(project: Project, job: Job, source: Chapter) -> bool:
+    """A translated chapter whose recorded source hash is not its source's current hash."""
+    if job.language == project.source_language or project.is_generated(job.language):
+        return False
+    return translation_source_hash(job.chapter) != source.source_hash
+
+
 def _metadata(language: Language, nocite: list[str]) -> str:
     meta = {"lang": language.csl, "link-citations": True, "pagetitle": "-"}
     if nocite:
@@ -84,6 +92,7 @@ def render(project: Project, progress: Progress | None = None) -> Path:
     """Build the whole site and publish it to the output folder; return that folder."""
     notify = progress or (lambda *_: None)
     project.validate()
+    generate(project)
     bib_keys = project.bibliography.keys
     plans: list[tuple[Language, list[Job], dict[str, Target]]] = []
     for language in project.languages:
@@ -112,6 +121,7 @@ def render(project: Project, progress: Progress | None = None) -> Path:
         templates = staging / ".templates"
         templates.mkdir()
         cited = sorted({k for job in source_jobs for k in job.chapter.citations})
+        source_by_name = {job.entry.name: job.chapter for job in source_jobs}
 
         def convert(job: Job, xrefs: dict[str, Target]) -> None:
             out_dir = staging / job.language.code
@@ -128,7 +138,10 @@ def render(project: Project, progress: Progress | None = None) -> Path:
                 project.bibliography.path, templates, job.chapter.path,
             )
             body = site.finish_body(body, project.registry, job.language)
-            site.write_page(job.language, job.entry, toc, body)
+            notice = None
+            if stale_translation(project, job, source_by_name[job.entry.name]):
+                notice = job.language.t("stale")
+            site.write_page(job.language, job.entry, toc, body, notice)
 
         with ThreadPoolExecutor(max_workers=_workers()) as pool:
             list(pool.map(lambda item: convert(*item),

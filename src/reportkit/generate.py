@@ -1,0 +1,29 @@
+"""Writing the generated language editions (zh-Hans) from their source language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .config import profile_file
+from .convert import GLOSSARY_FILE, convert_chapter, write_if_changed
+from .project import Project
+
+
+def generate(project: Project) -> list[Path]:
+    """Write every generated language's Quarto profile and chapters; return what changed."""
+    written = []
+    for language in project.languages:
+        text = project.generated_profile_text(language)
+        if text is not None and write_if_changed(project.root / profile_file(language.code), text):
+            written.append(project.root / profile_file(language.code))
+    glossary = project.root / GLOSSARY_FILE
+    for language in project.languages:
+        if not project.is_generated(language):
+            continue
+        origin = project.origin(language)
+        for entry in project.chapters:
+            source = project.chapter_path(entry, origin).read_text(encoding="utf-8")
+            target = project.chapter_path(entry, language)
+            if write_if_changed(target, convert_chapter(source, glossary)):
+                written.append(target)
+    return written

@@ -1,0 +1,96 @@
+"""The multilingual edition: every language built, switcher, parity and stale translations."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from bs4 import BeautifulSoup
+
+from reportkit.check import Severity, run_checks
+from reportkit.project import Project
+
+from ..conftest import Result
+
+
+def _soup(project: Project, code: str, page: str) -> BeautifulSoup:
+    return BeautifulSoup((project.output_dir / code / page).read_text(encoding="utf-8"), "html.parser")
+
+
+def test_every_language_has_every_page_with_bcp47_and_switcher(rendered_report: Project) -> None:
+    tags = {lang.code: lang.bcp47 for lang in rendered_report.languages}
+    assert tags == {"zh-Hant": "zh-Hant-TW", "zh-Hans": "zh-Hans-CN", "en": "en"}
+    for lang in rendered_report.languages:
+        for entry in rendered_report.chapters:
+            soup = _soup(rendered_report, lang.code, entry.html_name)
+            assert soup.html is not None and soup.html["lang"] == lang.bcp47
+            hreflangs = {a["hreflang"]: a["href"] for a in soup.select("link[rel=alternate]")}
+            assert hreflangs == {t: f"../{c}/{entry.html_name}" for c, t in tags.items()}
+            switcher = soup.select(".language-switcher a")
+            assert {a["href"] for a in switcher} == {
+                f"../{c}/{entry.html_name}" for c in tags if c != lang.code
+            }
+
+
+def test_ui_strings_are_per_locale(rendered_report: Project) -> None:
+    titles = {lang.code: _soup(rendered_report, lang.code, "index.html").select_one(".sidebar-title").get_text()
+              for lang in rendered_report.languages}
+    assert titles == {"zh-Hant": "目錄", "zh-Hans": "目录", "en": "Contents"}
+
+
+def test_language_chooser(rendered_report: Project) -> None:
+    soup = BeautifulSoup((rendered_report.output_dir / "index.html").read_text(encoding="utf-8"), "html.parser")
+    links = {a["hreflang"]: a["href"] for a in soup.select("a[data-lang]")}
+    assert links == {lang.bcp47: f"{lang.code}/index.html" for lang in rendered_report.languages}
+
+
+def test_zh_hans_is_generated_not_traditional(rendered_report: Project) -> None:
+    text = _soup(rendered_report, "zh-Hans", "05-economy.html").select_one("main").get_text()
+    assert "经济影响" in text and "經濟影響" not in text
+
+
+def test_bibliography_follows_the_locale(rendered_report: Project) -> None:
+    # citeproc's zh-TW / zh-CN locales write the year as 2023年, en-US as 2023
+    cites = {lang.code: _soup(rendered_report, lang.code, "05-economy.html").select_one(
+        '[data-cites="goldmansachs2023ai"]').get_text() for lang in rendered_report.languages}
+    assert re.search(r"\d{4}年", cites["zh-Hant"]) and re.search(r"\d{4}年", cites["zh-Hans"])
+    assert not re.search(r"年", cites["en"])
+
+
+def test_parity_catches_a_different_statistic_in_one_language(
+    report_copy: Project, run_cli: Callable[..., Result]
+) -> None:
+    chapter = report_copy.chapter_path(report_copy.entry("05-economy.qmd"), next(
+        lang for lang in report_copy.languages if lang.code == "en"))
+    text = chapter.read_text(encoding="utf-8")
+    ids = re.findall(r'stat\("([a-z0-9-]+)"\)', text)
+    other = next(s.id for s in report_copy.registry if s.id not in ids)
+    chapter.write_text(text.replace(f'stat("{ids[0]}")', f'stat("{other}")', 1), encoding="utf-8")
+    assert run_cli("--project", report_copy.root, "render", "--quiet").code == 0
+    findings = [f for f in run_checks(Project(report_copy.root)) if f.rule == "parity"]
+    assert [f.path for f in findings] == ["_site/en/05-economy.html"]
+    assert ids[0] in findings[0].message and other in findings[0].message
+
+
+def test_editing_the_source_makes_its_translation_stale(
+    report_copy: Project, run_cli: Callable[..., Result]
+) -> None:
+    source = report_copy.chapter_path(report_copy.entry("01-introduction.qmd"), report_copy.source_language)
+    text = source.read_text(encoding="utf-8")
+    paragraph = next(p for p in text.split("\n\n") if p and not p.startswith(("-", "#", "`")))
+    source.write_text(text.replace(paragraph, paragraph + "這是新增的一句話。", 1), encoding="utf-8")
+
+    project = Project(report_copy.root)
+    stale = [f for f in run_checks(project) if f.rule == "translation-stale"]
+    assert [(f.path, f.severity) for f in stale] == [("chapters/en/01-introduction.qmd", Severity.WARNING)]
+    assert run_cli("--project", report_copy.root, "check").code == 0  # a warning by default
+    assert run_cli("--project", report_copy.root, "check", "--strict").code == 1
+
+    assert run_cli("--project", report_copy.root, "render", "--quiet").code == 0
+    en = _soup(report_copy, "en", "01-introduction.html").select_one("p.notice")
+    assert en is not None and "out of date" in en.get_text()
+    assert _soup(report_copy, "en", "02-technology.html").select_one("p.notice") is None
+    assert _soup(report_copy, "zh-Hans", "01-introduction.html").select_one("p.notice") is None
+
+    assert run_cli("--project", report_copy.root, "stamp").code == 0
+    assert [f for f in run_checks(Project(report_copy.root)) if f.rule == "translation-stale"] == []
