@@ -8,8 +8,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .appendix import corrections_table, draft_differences, statistics_table, status_summary  # noqa: E402
-from .stats import stat  # noqa: E402
+from .appendix import corrections_table, draft_differences, statistics_table, status_summary
+from .stats import stat
 
 __all__ = [
     "__version__",

@@ -33,7 +33,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 
     if not quiet:
         err_console.print(f"Rendering {project.book(project.source_language).title} "
-                          f"({', '.join(l.code for l in project.languages)})")
+                          f"({', '.join(lang.code for lang in project.languages)})")
     out = embedded.render(project, progress)
     if not quiet:
         err_console.print(f"Published {out.relative_to(project.root)}/ "
@@ -43,10 +43,9 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     import json
+    from dataclasses import replace
 
     from rich.table import Table
-
-    from dataclasses import replace
 
     from .check import RULES, Severity, run_checks
 

@@ -159,7 +159,7 @@ def load_config(root: Path) -> QuartoConfig:
     if config.profile.default != rk.source_language:
         raise fail(f"profile default must be the source language {rk.source_language!r}",
                    "profile", "default")
-    if sorted(sum(config.profile.group, [])) != sorted(rk.languages):
+    if sorted(code for group in config.profile.group for code in group) != sorted(rk.languages):
         raise fail("profile group must list exactly the languages of reportkit.languages",
                    "profile", "group")
     return config

@@ -64,9 +64,10 @@ def convert_chapter(text: str, glossary: Path | None = None) -> str:
         elif in_cell:
             out.append(to_hans(line, glossary) if CAPTION_OPTION.match(line) else line)
         else:
-            codes = INLINE_CODE.findall(line)
+            codes = iter(INLINE_CODE.findall(line))
             converted = to_hans(INLINE_CODE.sub("\x04", line), glossary)
-            out.append(re.sub("\x04", lambda _: codes.pop(0), converted))
+            out.append("".join(next(codes) if part == "\x04" else part
+                               for part in re.split("(\x04)", converted)))
     return "\n".join(out)
 
 

@@ -48,7 +48,7 @@ LANGUAGES: dict[str, Language] = {
                 "已查證", "與初稿不同", "未經查證", "跳至內容", "選單", "搜尋",
                 "版次", "PDF 版", "數值", "出現章節",
                 "本譯文的原文已有修改，譯文可能未反映最新內容。",
-            ))),
+            ), strict=True)),
         ),
         Language(
             "zh-Hans", "zh-Hans-CN", "zh-CN", "zh_Hans_CN", "简体中文",
@@ -58,7 +58,7 @@ LANGUAGES: dict[str, Language] = {
                 "已核实", "与初稿不同", "未经核实", "跳至正文", "菜单", "搜索",
                 "版次", "PDF 版", "数值", "出现章节",
                 "本译文的原文已有修改，译文可能未反映最新内容。",
-            ))),
+            ), strict=True)),
         ),
         Language(
             "en", "en", "en", "en_US", "English",
@@ -69,7 +69,7 @@ LANGUAGES: dict[str, Language] = {
                 "Search", "Edition", "PDF", "Value", "Used in",
                 "The Traditional Chinese original of this chapter has changed since it was "
                 "translated; this translation may be out of date.",
-            ))),
+            ), strict=True)),
         ),
     )
 }

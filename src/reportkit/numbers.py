@@ -40,10 +40,10 @@ def _compact(value: float, language: Language) -> str | None:
     mantissa = Decimal(str(value)) / divisor
     if mantissa != round(mantissa, 2):
         return None
-    digits = max(0, -mantissa.normalize().as_tuple().exponent)  # type: ignore[operator]
-    return pattern.prefix[0] + format_decimal(
-        mantissa, _decimal_pattern(int(digits)), locale=language.locale
-    ) + pattern.suffix[0]
+    exponent = mantissa.normalize().as_tuple().exponent
+    digits = max(0, -exponent) if isinstance(exponent, int) else 0
+    number = format_decimal(mantissa, _decimal_pattern(digits), locale=language.locale)
+    return f"{pattern.prefix[0]}{number}{pattern.suffix[0]}"
 
 
 def _count(value: float, decimals: int, language: Language) -> str:

@@ -158,7 +158,7 @@ class Registry:
                 if None in record:
                     raise RegistryError("row has more cells than the header", path, line)
                 try:
-                    stat = Statistic(**cells, line=line)
+                    stat = Statistic.model_validate({**cells, "line": line})
                 except ValidationError as err:
                     ident = record.get("id") or "?"
                     raise RegistryError(f"[{ident}] {_cell_errors(err)}", path, line) from None
@@ -200,21 +200,21 @@ def recompute(stat: Statistic, data_dir: Path) -> float:
     """The value of a derived row, read again from its source table."""
     import pandas as pd  # only reviewers' checks need pandas
 
+    def error(message: str) -> RegistryError:
+        return RegistryError(f"[{stat.id}] {message}", data_dir / REGISTRY_FILE, stat.line)
+
     path = data_dir / stat.table
     if not path.is_file():
-        raise RegistryError(f"[{stat.id}] source table {stat.table} not found", data_dir / REGISTRY_FILE, stat.line)
+        raise error(f"source table {stat.table} not found")
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     if stat.column not in frame.columns:
-        raise RegistryError(f"[{stat.id}] column {stat.column!r} not in {stat.table}", data_dir / REGISTRY_FILE, stat.line)
+        raise error(f"column {stat.column!r} not in {stat.table}")
     mask = pd.Series(True, index=frame.index)
     for key, value in stat.conditions():
         if key not in frame.columns:
-            raise RegistryError(f"[{stat.id}] filter column {key!r} not in {stat.table}", data_dir / REGISTRY_FILE, stat.line)
+            raise error(f"filter column {key!r} not in {stat.table}")
         mask &= frame[key] == value
     selected = frame.loc[mask, stat.column]
     if len(selected) != 1:
-        raise RegistryError(
-            f"[{stat.id}] filter {stat.filter!r} selects {len(selected)} rows of {stat.table}, not one",
-            data_dir / REGISTRY_FILE, stat.line,
-        )
+        raise error(f"filter {stat.filter!r} selects {len(selected)} rows of {stat.table}, not one")
     return float(selected.iloc[0])

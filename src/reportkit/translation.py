@@ -68,8 +68,7 @@ def stamp(project: Project, paths: list[Path]) -> list[Path]:
             raise ChapterSyntaxError(
                 "no `translation: source-hash:` in the front matter to update", item.path, 1
             )
-        item.path.write_text(HASH_LINE.sub(lambda m: m.group(1) + item.current, text, count=1),
-                             encoding="utf-8")
+        item.path.write_text(HASH_LINE.sub(rf"\g<1>{item.current}", text, count=1), encoding="utf-8")
         changed.append(item.path)
     for path in sorted(wanted):
         raise ChapterSyntaxError("not a translated chapter of this project", path)

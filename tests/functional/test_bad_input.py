@@ -21,7 +21,12 @@ def _append(path: Path, text: str) -> None:
     path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
 
 
+def _lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
 CHAPTER = "chapters/zh-Hant/01-jobs.qmd"
+REGISTRY = "data/statistics.csv"
 MUTATIONS: dict[str, Callable[[Path], None]] = {
     "cell-exception": lambda p: _append(p / CHAPTER, "\n```{python}\nratio = 1 / 0\n```\n"),
     "unknown-stat": lambda p: _append(p / CHAPTER, '\n另一個數字 `{python} stat("no-such-stat")`。\n'),
@@ -30,13 +35,13 @@ MUTATIONS: dict[str, Callable[[Path], None]] = {
     "config-unknown-top-level-key": lambda p: _edit(p / "_quarto.yml", "execute:", "freeze: auto\nexecute:"),
     "config-unknown-key": lambda p: _edit(p / "_quarto-zh-Hant.yml", "  author:", "  colour: blue\n  author:"),
     "chapter-missing": lambda p: (p / CHAPTER).unlink(),
-    "registry-non-numeric": lambda p: _edit(p / "data/statistics.csv", "wef-jobs-displaced,85000000,", "wef-jobs-displaced,eighty-five million,"),
-    "registry-unknown-source": lambda p: _edit(p / "data/statistics.csv", ",count,0,wef2020jobs,", ",count,0,wef2021jobs,"),
-    "registry-unknown-unit": lambda p: _edit(p / "data/statistics.csv", ",count,0,wef2020jobs,", ",jobs,0,wef2020jobs,"),
-    "registry-duplicate-id": lambda p: _append(p / "data/statistics.csv", (p / "data/statistics.csv").read_text(encoding="utf-8").splitlines()[1] + "\n"),
+    "registry-non-numeric": lambda p: _edit(p / REGISTRY, ",85000000,", ",eighty-five million,"),
+    "registry-unknown-source": lambda p: _edit(p / REGISTRY, ",count,0,wef2020jobs,", ",count,0,wef2021jobs,"),
+    "registry-unknown-unit": lambda p: _edit(p / REGISTRY, ",count,0,wef2020jobs,", ",jobs,0,wef2020jobs,"),
+    "registry-duplicate-id": lambda p: _append(p / REGISTRY, _lines(p / REGISTRY)[1] + "\n"),
     "unsupported-cell-language": lambda p: _append(p / CHAPTER, "\n```{r}\nx <- 1\n```\n"),
     "unsupported-shortcode": lambda p: _append(p / CHAPTER, "\n{{< pagebreak >}}\n"),
-    "unsupported-cell-option": lambda p: _edit(p / CHAPTER, "#| label: tbl-exposure", "#| label: tbl-exposure\n#| column: page"),
+    "unsupported-cell-option": lambda p: _edit(p / CHAPTER, "#| label: tbl-exposure", "#| column: page"),
     "unsupported-div": lambda p: _append(p / CHAPTER, "\n::: {.panel-tabset}\nx\n:::\n"),
     "missing-citation": lambda p: _append(p / CHAPTER, "\n另見 [@nobody2024]。\n"),
     "dangling-cross-reference": lambda p: _append(p / CHAPTER, "\n見 @fig-nowhere。\n"),

@@ -58,7 +58,8 @@ def test_references_page_lists_every_cited_work(rendered_mini: Path) -> None:
 
 def test_rerender_replaces_the_site(mini_with_site: Path, run_cli: Callable[..., Result]) -> None:
     chapter = mini_with_site / "chapters/zh-Hant/01-jobs.qmd"
-    chapter.write_text(chapter.read_text(encoding="utf-8").replace("## 自動化暴露", "## 自動化的暴露"), encoding="utf-8")
+    text = chapter.read_text(encoding="utf-8")
+    chapter.write_text(text.replace("## 自動化暴露", "## 自動化的暴露"), encoding="utf-8")
     stale = mini_with_site / "_site/zh-Hant/stale.html"
     stale.write_text("old", encoding="utf-8")
     assert run_cli("--project", mini_with_site, "render", "--quiet").code == 0

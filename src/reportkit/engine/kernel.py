@@ -91,9 +91,9 @@ def _execute(chapter: Chapter, language: Language, root: Path) -> Executed:
     result = Executed()
     if not chapter.cells and not chapter.inline:
         return result
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(SETUP)]
-    nb.cells += [nbformat.v4.new_code_cell(cell.code) for cell in chapter.cells]
+    nb = nbformat.v4.new_notebook()  # type: ignore[no-untyped-call]
+    nb.cells = [nbformat.v4.new_code_cell(SETUP)]  # type: ignore[no-untyped-call]
+    nb.cells += [nbformat.v4.new_code_cell(cell.code) for cell in chapter.cells]  # type: ignore[no-untyped-call]
     client = NotebookClient(
         nb, kernel_name="python3", timeout=TIMEOUT, allow_errors=False, extra_arguments=KERNEL_ARGS,
         resources={"metadata": {"path": str(chapter.path.parent)}},
@@ -102,7 +102,7 @@ def _execute(chapter: Chapter, language: Language, root: Path) -> Executed:
                PYTHONHASHSEED="0", MPLBACKEND="agg")
     with client.setup_kernel(env=env, cwd=str(chapter.path.parent)):
         client.execute_cell(nb.cells[0], 0)
-        for cell, nb_cell in zip(chapter.cells, nb.cells[1:]):
+        for cell, nb_cell in zip(chapter.cells, nb.cells[1:], strict=True):
             try:
                 client.execute_cell(nb_cell, cell.index + 1)
             except CellExecutionError as err:
