@@ -19,7 +19,8 @@ nox.options.sessions = ["render", "tests"]
 
 # Debian packages the build and the tests need, and a file each one installs.
 SYSTEM_PACKAGES = {
-    "fonts-noto-cjk": "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "fonts-noto-cjk": "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",  # PDF: Chinese
+    "fonts-noto-core": "/usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf",  # PDF: English
 }
 
 

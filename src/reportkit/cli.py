@@ -28,13 +28,14 @@ def cmd_render(args: argparse.Namespace) -> int:
     quiet = args.quiet
 
     def progress(language: str, chapter: str, event: str) -> None:
-        if not quiet and event == "done":
-            err_console.print(f"  [green]✓[/green] {language}/{chapter}")
+        if not quiet and event != "run":
+            err_console.print(f"  [green]✓[/green] {language}/{chapter} [dim]{event}[/dim]")
 
     if not quiet:
         err_console.print(f"Rendering {project.book(project.source_language).title} "
                           f"({', '.join(lang.code for lang in project.languages)})")
-    out = embedded.render(project, progress)
+    formats = embedded.FORMATS if args.to == "all" else frozenset({args.to})
+    out = embedded.render(project, progress, formats)
     if not quiet:
         err_console.print(f"Published {out.relative_to(project.root)}/ "
                           f"in {time.perf_counter() - start:.1f} s")
@@ -108,6 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
                             description="Execute every chapter and build the HTML site. The "
                                         "previous site is replaced only if the build succeeds.")
     render.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    render.add_argument("--to", choices=("all", "html", "pdf"), default="all",
+                        help="build the HTML site, the PDFs, or both (default); a format not "
+                             "built keeps its last good output")
     render.set_defaults(func=cmd_render)
 
     check = sub.add_parser(
@@ -144,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
             root = find_root(Path(args.project) if args.project else None)
         except ReportkitError:
             root = Path.cwd()
-        print(error.format(root), file=sys.stderr)
+        print(error.format(root) if error.path else f"reportkit: {error.message}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("reportkit: interrupted; the previous output is unchanged", file=sys.stderr)

@@ -65,11 +65,12 @@ def _environment() -> jinja2.Environment:
 
 class SiteWriter:
     def __init__(self, project: Project, staging: Path, titles: dict[str, dict[str, str]],
-                 appendix_page: str | None):
+                 appendix_page: str | None, pdf_names: dict[str, str]):
         self.project = project
         self.staging = staging
         self.titles = titles  # language code -> chapter name -> title
         self.appendix_page = appendix_page
+        self.pdf_names = pdf_names  # language code -> PDF file name, for languages that have one
         self.env = _environment()
 
     def finish_body(self, body: str, registry: Registry, language: Language) -> str:
@@ -119,6 +120,7 @@ class SiteWriter:
             prev=links[position - 1] if position > 0 else None,
             next=links[position + 1] if position + 1 < len(links) else None,
             edition=self.project.config.reportkit.edition, version=__version__,
+            pdf=self.pdf_names.get(language.code),
         )
         path = self.staging / language.code / entry.html_name
         path.parent.mkdir(parents=True, exist_ok=True)

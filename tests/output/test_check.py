@@ -72,6 +72,12 @@ def _source_pages(project: Project, chapter: Path) -> set[str]:
     return {f"_site/{code}/{chapter.stem}.html" for code in codes}
 
 
+def _source_pdfs(project: Project) -> set[str]:
+    codes = [lang.code for lang in project.languages
+             if lang == project.source_language or project.is_generated(lang)]
+    return {f"_site/{code}/{project.config.reportkit.slug}-{code}.pdf" for code in codes}
+
+
 def _render(project: Project, run_cli: Callable[..., Result]) -> None:
     result = run_cli("--project", project.root, "render", "--quiet")
     assert result.code == 0, result.err
@@ -109,7 +115,7 @@ def test_typed_percentage_in_prose_is_caught(report_copy: Project, run_cli: Call
                     encoding="utf-8")
     _render(report_copy, run_cli)
     findings = [f for f in _check(report_copy) if f.rule == "typed-number"]
-    assert {f.path for f in findings} == _source_pages(report_copy, path)
+    assert {f.path for f in findings} == _source_pages(report_copy, path) | _source_pdfs(report_copy)
     assert all("'42%'" in f.message for f in findings)
 
 

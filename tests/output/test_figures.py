@@ -7,16 +7,22 @@ data/statistics.csv.
 
 from __future__ import annotations
 
+from functools import cache
+
+import pdfplumber
 import pytest
 from bs4 import BeautifulSoup, Tag
 
+from reportkit.check.pdf import PdfStat, statistics
+from reportkit.pdf import pdf_name
 from reportkit.project import Project
+from reportkit.registry import Statistic
 
 from ..conftest import ROOT
 from ..figures import close, parse_displayed
 
 REPO = Project(ROOT)
-FORMATS = ("html",)
+FORMATS = ("html", "pdf")
 CASES = [(stat.id, lang.code, fmt) for stat in REPO.registry for lang in REPO.languages for fmt in FORMATS]
 
 
@@ -31,19 +37,37 @@ def _prose_spans(project: Project, code: str, stat_id: str) -> list[tuple[str, T
     return found
 
 
+@cache
+def _pdf_figures(project: Project, code: str) -> list[PdfStat]:
+    language = next(lang for lang in project.languages if lang.code == code)
+    with pdfplumber.open(project.output_dir / code / pdf_name(project, language)) as pdf:
+        return list(statistics(pdf))
+
+
+def _assert_reads_as(stat: Statistic, where: str, shown: str) -> None:
+    # typst sets a hyphen before a digit as a minus sign (U+2212)
+    low, high, unit = parse_displayed(shown.replace("\u2212", "-"))
+    assert unit == stat.unit, f"{where}: {shown!r} reads as {unit}, registry says {stat.unit}"
+    assert close(low, stat.value), f"{where}: shows {shown!r}, registry value is {stat.value}"
+    if stat.value_high is None:
+        assert high is None, f"{where}: {shown!r} is a range"
+    else:
+        assert high is not None and close(high, stat.value_high), f"{where}: {shown!r}"
+
+
 @pytest.mark.parametrize(("stat_id", "lang", "fmt"), CASES, ids=["-".join(c) for c in CASES])
 def test_figure_matches_source(rendered_report: Project, stat_id: str, lang: str, fmt: str) -> None:
     stat = rendered_report.registry[stat_id]
+    if fmt == "pdf":
+        figures = [f for f in _pdf_figures(rendered_report, lang) if f.stat_id == stat_id]
+        assert figures, f"{stat_id} is not in the {lang} PDF"
+        for figure in figures:
+            _assert_reads_as(stat, f"{lang} PDF page {figure.page}", figure.text)
+        return
     spans = _prose_spans(rendered_report, lang, stat_id)
     assert spans, f"{stat_id} is not shown in any {lang} chapter"
     for page, span in spans:
-        low, high, unit = parse_displayed(span.get_text())
-        assert unit == stat.unit, f"{page}: {span.get_text()!r} reads as {unit}, registry says {stat.unit}"
-        assert close(low, stat.value), f"{page}: shows {span.get_text()!r}, registry value is {stat.value}"
-        if stat.value_high is None:
-            assert high is None
-        else:
-            assert high is not None and close(high, stat.value_high)
+        _assert_reads_as(stat, page, span.get_text())
         block = span.find_parent(["p", "li", "td"])
         cites = {k for c in (block.select("[data-cites]") if block else []) for k in str(c["data-cites"]).split()}
         assert stat.source in cites, f"{page}: {stat_id} shown without citing {stat.source}"

@@ -34,11 +34,15 @@ WORD_QUANTITY = re.compile(
 )
 
 
-def typed_numbers(text: str) -> list[str]:
-    """The number-like tokens of `text` that no allow rule covers."""
+def typed_number_matches(text: str) -> list[re.Match[str]]:
+    """Where `text` has number-like tokens that no allow rule covers (positions kept)."""
     masked = text
     for pattern in ALLOWED:
         masked = pattern.sub(lambda m: " " * len(m.group(0)), masked)
-    found = [m.group(0).strip() for m in NUMBER_TOKEN.finditer(masked)]
-    found += [m.group(0) for m in WORD_QUANTITY.finditer(masked)]
-    return found
+    matches = [*NUMBER_TOKEN.finditer(masked), *WORD_QUANTITY.finditer(masked)]
+    return sorted(matches, key=lambda m: m.start())
+
+
+def typed_numbers(text: str) -> list[str]:
+    """The number-like tokens of `text` that no allow rule covers."""
+    return [m.group(0).strip() for m in typed_number_matches(text)]

@@ -11,6 +11,9 @@ from ..errors import ReportkitError
 from ..project import Project
 from ..registry import Registry, recompute
 from .findings import Finding, Severity
+from ..i18n import Language
+from ..pdf import pdf_name
+from .pdf import read_pdf
 from .site import PageReport, read_page
 
 
@@ -93,7 +96,29 @@ def check_site(project: Project, registry: Registry) -> tuple[list[Finding], dic
             report = read_page(path, _rel(project, path), registry, language)
             pages[language.code][entry.name] = report
             findings.extend(report.findings)
+        findings += check_pdf(project, registry, language, pages[language.code])
     return findings, pages
+
+
+def check_pdf(project: Project, registry: Registry, language: Language,
+              pages: dict[str, PageReport]) -> list[Finding]:
+    """The language's PDF, when one was built: its figures, its prose, and parity with the HTML."""
+    path = project.output_dir / language.code / pdf_name(project, language)
+    if not path.is_file() or len(pages) != len(project.chapters):
+        return []
+    reports = [pages[entry.name] for entry in project.chapters]
+    pdf = read_pdf(path, _rel(project, path), registry, language, [not r.data_page for r in reports],
+                   names={n for r in reports for n in r.names},
+                   heading_numbers={n for r in reports for n in r.heading_numbers})
+    findings = pdf.findings
+    html_ids = Counter(sid for report in reports for sid in report.all_ids)
+    if Counter(pdf.stat_ids) != html_ids:
+        missing = sorted((html_ids - Counter(pdf.stat_ids)).elements())
+        extra = sorted((Counter(pdf.stat_ids) - html_ids).elements())
+        findings.append(Finding(pdf.path, 0, "parity", "shows different statistics than the HTML pages: "
+                                + "; ".join(p for p in (f"missing {', '.join(missing)}" if missing else "",
+                                                        f"extra {', '.join(extra)}" if extra else "") if p)))
+    return findings
 
 
 def check_usage(project: Project, registry: Registry, pages: dict[str, dict[str, PageReport]]) -> list[Finding]:

@@ -28,6 +28,10 @@ class PageReport:
     findings: list[Finding] = field(default_factory=list)
     prose_ids: list[str] = field(default_factory=list)  # stat ids shown outside generated tables
     citations: set[str] = field(default_factory=set)  # keys cited in the page's text
+    all_ids: list[str] = field(default_factory=list)  # every stat id shown, tables included
+    names: set[str] = field(default_factory=set)  # texts of .name spans (digits allowed)
+    heading_numbers: set[str] = field(default_factory=set)  # chapter and section numbers
+    data_page: bool = False  # bibliography or generated tables: not prose in the PDF check
 
 
 def _excluded(node: Tag) -> bool:
@@ -83,6 +87,7 @@ def read_page(path: Path, rel: str, registry: Registry, language: Language) -> P
                 rel, line, "stat-value",
                 f"[{stat_id}] shows {shown!r}, registry value formats as {expected!r} for {language.code}",
             ))
+        report.all_ids.append(stat_id)
         if not _in_generated(span):
             report.prose_ids.append(stat_id)
         block = _block_of(span)
@@ -95,6 +100,12 @@ def read_page(path: Path, rel: str, registry: Registry, language: Language) -> P
                 rel, line, "stat-uncited",
                 f"[{stat_id}] is shown without citing its source @{stat.source} in the same paragraph",
             ))
+    report.names = {node.get_text() for node in main.select(".name")}
+    report.heading_numbers = {node.get_text() for node in main.select(".header-section-number, .chapter-number")}
+    # the bibliography page or a generated appendix (a chapter's own reference list, under
+    # its #bibliography heading, does not make it one)
+    report.data_page = bool(main.select_one(".generated")) or bool(
+        main.select_one("#refs") and not main.select_one("#bibliography"))
     for citation in main.select("[data-cites]"):
         report.citations.update(str(citation.get("data-cites", "")).split())
     for string in _prose_strings(main):

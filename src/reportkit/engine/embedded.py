@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from .. import chapter as chapter_mod
@@ -20,12 +22,14 @@ from ..errors import BibliographyError, ChapterSyntaxError
 from ..generate import generate
 from ..i18n import Language
 from ..project import ChapterEntry, Project
+from ..pdf import build_timestamp, chapter_heading, pdf_name, render_book
 from ..site import SiteWriter, publish, staging_dir
 from ..tools import pandoc
 from .kernel import Executed, execute
 from .markdown import Assembler, Target, targets
 
-Progress = Callable[[str, str, str], None]  # (language, chapter name, event)
+Progress = Callable[[str, str, str], None]  # (language, chapter or file name, event)
+FORMATS = frozenset({"html", "pdf"})
 STATISTICS_TABLE_CALL = "statistics_table("
 
 
@@ -88,8 +92,10 @@ def _metadata(language: Language, nocite: list[str]) -> str:
     return json.dumps(meta, ensure_ascii=False)
 
 
-def render(project: Project, progress: Progress | None = None) -> Path:
-    """Build the whole site and publish it to the output folder; return that folder."""
+def render(project: Project, progress: Progress | None = None,
+           formats: frozenset[str] = FORMATS) -> Path:
+    """Build the site (HTML pages and/or PDFs of every language) and publish it to the
+    output folder; return that folder."""
     notify = progress or (lambda *_: None)
     project.validate()
     generate(project)
@@ -110,46 +116,60 @@ def render(project: Project, progress: Progress | None = None) -> Path:
     def run(job: Job) -> tuple[Job, Executed]:
         notify(job.language.code, job.entry.name, "run")
         executed = execute(job.chapter, job.language, project.root)
-        notify(job.language.code, job.entry.name, "done")
+        notify(job.language.code, job.entry.name, "executed")
         return job, executed
 
     with ThreadPoolExecutor(max_workers=_workers()) as pool:
         executed = dict((id(job), result) for job, result in pool.map(run, all_jobs))
 
     with staging_dir(project.output_dir) as staging:
-        site = SiteWriter(project, staging, titles, appendix)
-        templates = staging / ".templates"
-        templates.mkdir()
+        if formats != FORMATS and project.output_dir.is_dir():
+            # formats not rebuilt keep their last good output
+            shutil.copytree(project.output_dir, staging, dirs_exist_ok=True)
+        pdf_names = {lang.code: pdf_name(project, lang) for lang in project.languages
+                     if "pdf" in formats or (staging / lang.code / pdf_name(project, lang)).is_file()}
+        site = SiteWriter(project, staging, titles, appendix, pdf_names)
         cited = sorted({k for job in source_jobs for k in job.chapter.citations})
         source_by_name = {job.entry.name: job.chapter for job in source_jobs}
 
-        def convert(job: Job, xrefs: dict[str, Target]) -> None:
-            out_dir = staging / job.language.code
-            markdown = Assembler(
+        def assemble(job: Job, xrefs: dict[str, Target], book: bool) -> str:
+            return Assembler(
                 job.chapter, job.entry, executed[id(job)], job.language, xrefs,
-                out_dir / "figures", project.config.execute.echo,
+                staging / job.language.code / "figures", project.config.execute.echo, book,
             ).markdown()
+
+        def html_page(job: Job, xrefs: dict[str, Target]) -> None:
+            markdown = assemble(job, xrefs, book=False)
             has_refs_div = "::: {#refs}" in markdown
             if job.chapter.citations and not has_refs_div:
                 markdown += (f"\n\n## {job.language.t('references')} "
                              "{#bibliography .unnumbered}\n\n::: {#refs}\n:::\n")
             toc, body = pandoc.to_html(
                 markdown, _metadata(job.language, cited if has_refs_div else []),
-                project.bibliography.path, templates, job.chapter.path,
+                project.bibliography.path, job.chapter.path,
             )
             body = site.finish_body(body, project.registry, job.language)
             notice = None
             if stale_translation(project, job, source_by_name[job.entry.name]):
                 notice = job.language.t("stale")
             site.write_page(job.language, job.entry, toc, body, notice)
+            notify(job.language.code, job.entry.name, "html")
 
+        def pdf_book(language: Language, jobs: list[Job], xrefs: dict[str, Target]) -> None:
+            chapters = [chapter_heading(job.entry, job.chapter.title) + "\n\n" + assemble(job, xrefs, book=True)
+                        for job in jobs]
+            render_book(project, language, chapters, staging / language.code, cited, appendix, timestamp)
+            notify(language.code, pdf_name(project, language), "pdf")
+
+        tasks: list[Callable[[], None]] = []
+        if "html" in formats:
+            tasks += [partial(html_page, job, xrefs) for _, jobs, xrefs in plans for job in jobs]
+        if "pdf" in formats:
+            timestamp = build_timestamp(project.root)
+            tasks += [partial(pdf_book, language, jobs, xrefs) for language, jobs, xrefs in plans]
         with ThreadPoolExecutor(max_workers=_workers()) as pool:
-            list(pool.map(lambda item: convert(*item),
-                          [(job, xrefs) for _, jobs, xrefs in plans for job in jobs]))
-        for folder in (templates,):
-            for f in folder.iterdir():
-                f.unlink()
-            folder.rmdir()
+            for future in [pool.submit(task) for task in tasks]:
+                future.result()
         site.write_common()
         publish(staging, project.output_dir)
     return project.output_dir

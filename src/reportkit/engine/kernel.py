@@ -11,6 +11,8 @@ from __future__ import annotations
 import ast
 import os
 import re
+import shutil
+import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +23,7 @@ from jupyter_core.utils import ensure_event_loop
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from nbclient.util import run_sync
+from traitlets.config import Config
 
 from ..chapter import Chapter
 from ..errors import ChapterExecutionError
@@ -94,40 +97,54 @@ def _execute(chapter: Chapter, language: Language, root: Path) -> Executed:
     nb = nbformat.v4.new_notebook()  # type: ignore[no-untyped-call]
     nb.cells = [nbformat.v4.new_code_cell(SETUP)]  # type: ignore[no-untyped-call]
     nb.cells += [nbformat.v4.new_code_cell(cell.code) for cell in chapter.cells]  # type: ignore[no-untyped-call]
+    # IPC sockets in a private folder: TCP ports picked by concurrent kernel starts can collide
+    sockets = Path(tempfile.mkdtemp(prefix="reportkit-kernel-"))
+    config = Config()
+    config.KernelManager.transport = "ipc"
+    config.KernelManager.ip = str(sockets / "kernel")
     client = NotebookClient(
-        nb, kernel_name="python3", timeout=TIMEOUT, allow_errors=False, extra_arguments=KERNEL_ARGS,
+        nb, config=config, kernel_name="python3", timeout=TIMEOUT, allow_errors=False,
+        extra_arguments=KERNEL_ARGS,
         resources={"metadata": {"path": str(chapter.path.parent)}},
     )
     env = dict(os.environ, REPORTKIT_LANG=language.code, REPORTKIT_ROOT=str(root),
                PYTHONHASHSEED="0", MPLBACKEND="agg")
-    with client.setup_kernel(env=env, cwd=str(chapter.path.parent)):
-        client.execute_cell(nb.cells[0], 0)
-        for cell, nb_cell in zip(chapter.cells, nb.cells[1:], strict=True):
-            try:
-                client.execute_cell(nb_cell, cell.index + 1)
-            except CellExecutionError as err:
-                tb = [str(err.traceback)] if isinstance(err.traceback, str) else list(err.traceback or [])
-                raise ChapterExecutionError(
-                    f"{err.ename}: {err.evalue}" if err.ename else _last_error_line(tb),
-                    chapter.path, _error_line(tb, cell.code_line),
-                ) from None
-            result.outputs[cell.index] = list(nb.cells[cell.index + 1].outputs)
-        if chapter.inline:
-            kc = client.kc
-            assert kc is not None
-            expressions = {item.key: item.expr for item in chapter.inline}
-            msg_id = kc.execute("", silent=True, user_expressions=expressions)
-            while True:
-                reply = run_sync(kc._async_get_shell_msg)(timeout=TIMEOUT)
-                if reply["parent_header"].get("msg_id") == msg_id:
-                    break
-            values = reply["content"].get("user_expressions", {})
-            for item in chapter.inline:
-                value = values.get(item.key, {})
-                if value.get("status") != "ok":
-                    error = f"{value.get('ename', 'Error')}: {value.get('evalue', '')}".strip()
-                    raise ChapterExecutionError(
-                        f"inline expression `{item.expr}` failed: {error}", chapter.path, item.line
-                    )
-                result.inline[item.key] = value.get("data", {})
+    try:
+        with client.setup_kernel(env=env, cwd=str(chapter.path.parent)):
+            _run(client, nb, chapter, result)
+    finally:
+        shutil.rmtree(sockets, ignore_errors=True)
     return result
+
+
+def _run(client: NotebookClient, nb: Any, chapter: Chapter, result: Executed) -> None:
+    """Run the setup cell, the chapter's cells, then its inline expressions, into `result`."""
+    client.execute_cell(nb.cells[0], 0)
+    for cell, nb_cell in zip(chapter.cells, nb.cells[1:], strict=True):
+        try:
+            client.execute_cell(nb_cell, cell.index + 1)
+        except CellExecutionError as err:
+            tb = [str(err.traceback)] if isinstance(err.traceback, str) else list(err.traceback or [])
+            raise ChapterExecutionError(
+                f"{err.ename}: {err.evalue}" if err.ename else _last_error_line(tb),
+                chapter.path, _error_line(tb, cell.code_line),
+            ) from None
+        result.outputs[cell.index] = list(nb.cells[cell.index + 1].outputs)
+    if chapter.inline:
+        kc = client.kc
+        assert kc is not None
+        expressions = {item.key: item.expr for item in chapter.inline}
+        msg_id = kc.execute("", silent=True, user_expressions=expressions)
+        while True:
+            reply = run_sync(kc._async_get_shell_msg)(timeout=TIMEOUT)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
+        values = reply["content"].get("user_expressions", {})
+        for item in chapter.inline:
+            value = values.get(item.key, {})
+            if value.get("status") != "ok":
+                error = f"{value.get('ename', 'Error')}: {value.get('evalue', '')}".strip()
+                raise ChapterExecutionError(
+                    f"inline expression `{item.expr}` failed: {error}", chapter.path, item.line
+                )
+            result.inline[item.key] = value.get("data", {})

@@ -87,7 +87,9 @@ class Assembler:
     """Builds the Markdown of one chapter in one language."""
 
     def __init__(self, chapter: Chapter, entry: ChapterEntry, executed: Executed,
-                 language: Language, xrefs: dict[str, Target], figures_dir: Path, echo: bool):
+                 language: Language, xrefs: dict[str, Target], figures_dir: Path, echo: bool,
+                 book: bool = False):
+        """`book`: Markdown for the one-document PDF, where every link stays inside the book."""
         self.chapter = chapter
         self.entry = entry
         self.executed = executed
@@ -95,6 +97,7 @@ class Assembler:
         self.xrefs = xrefs
         self.figures_dir = figures_dir
         self.echo = echo
+        self.book = book
         self.numbers = section_numbers(chapter, entry)
         self.callout_titles = _callout_heading_lines(chapter)
 
@@ -138,12 +141,19 @@ class Assembler:
             target = self.xrefs.get(label)
             if target is None:
                 raise ChapterSyntaxError(f"cross reference @{label} has no target", self.chapter.path, line)
-            href = ("" if target.page == self.entry.html_name else target.page) + f"#{label}"
+            same_page = self.book or target.page == self.entry.html_name
+            href = ("" if same_page else target.page) + f"#{label}"
             return f"[{target.text(self.language)}]({href}){{.xref}}"
+
+        def chapter_link(match: re.Match[str]) -> str:
+            stem, anchor = match.group(1), match.group(2)
+            if self.book:
+                return f"](#{anchor[1:] if anchor else 'chapter-' + stem})"
+            return f"]({stem}.html{anchor or ''})"
 
         row = re.sub(r"\x00(rk\d+)\x00", inline, row)
         row = XREF.sub(xref, row)
-        return re.sub(r"\]\(([\w.-]+)\.qmd(#[\w-]+)?\)", r"](\1.html\2)", row)
+        return re.sub(r"\]\(([\w.-]+)\.qmd(#[\w-]+)?\)", chapter_link, row)
 
     # cells ---------------------------------------------------------------
     def _cell(self, cell: Cell) -> str:

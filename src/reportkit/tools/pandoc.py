@@ -55,20 +55,15 @@ def version() -> str:
     return run(["--version"]).splitlines()[0].split()[-1]
 
 
-FRAGMENT_TEMPLATE = "$if(toc)$$table-of-contents$$endif$\n<!--reportkit:body-->\n$body$\n"
-
-
-def to_html(markdown: str, metadata_yaml: str, bibliography: Path, template_dir: Path,
-            what: Path) -> tuple[str, str]:
+def to_html(markdown: str, metadata_yaml: str, bibliography: Path, what: Path) -> tuple[str, str]:
     """Convert a chapter's Markdown to an HTML fragment; return (toc, body)."""
-    template = template_dir / "fragment.html"
-    if not template.exists():
-        template.write_text(FRAGMENT_TEMPLATE, encoding="utf-8")
-    out = run(
-        ["-f", "markdown-implicit_figures+implicit_figures", "-t", "html5", "--standalone",
-         f"--template={template}", "--toc", "--toc-depth=3", "--wrap=none",
-         "--citeproc", f"--bibliography={bibliography}"],
-        stdin=f"---\n{metadata_yaml}\n---\n\n{markdown}", what=what,
-    )
+    from importlib import resources
+
+    with resources.as_file(resources.files("reportkit").joinpath("templates", "fragment.html")) as template:
+        out = run(
+            ["-f", "markdown", "-t", "html5", "--standalone", f"--template={template}", "--toc",
+             "--toc-depth=3", "--wrap=none", "--citeproc", f"--bibliography={bibliography}"],
+            stdin=f"---\n{metadata_yaml}\n---\n\n{markdown}", what=what,
+        )
     toc, _, body = out.partition("<!--reportkit:body-->")
     return toc.strip(), body.strip()
