@@ -48,7 +48,7 @@ def test_pdf_embeds_the_language_fonts_and_draws_every_glyph(rendered_report: Pr
     for index in (0, body):
         assert any(EXPECTED_FONTS[code] in name for name in font_names(path, index)), font_names(path, index)
         assert notdef_glyphs(path, index) == 0
-    for index, page in enumerate(reader.pages):
+    for index in range(len(reader.pages)):
         assert notdef_glyphs(path, index) == 0, f"page {index + 1} draws missing glyphs"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     document = pypdfium2.PdfDocument(path)

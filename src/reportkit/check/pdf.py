@@ -87,8 +87,8 @@ def statistics(pdf: Any) -> Iterator[PdfStat]:
 def chapter_pages(path: Path) -> list[int]:
     """The first page (0-based) of each chapter, from the PDF's outline, in book order."""
     reader = pypdf.PdfReader(path)
-    return [reader.get_destination_page_number(item) for item in reader.outline
-            if not isinstance(item, list)]
+    pages = [reader.get_destination_page_number(item) for item in reader.outline if not isinstance(item, list)]
+    return [page for page in pages if page is not None]
 
 
 def prose_text(page: Any) -> str:

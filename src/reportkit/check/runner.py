@@ -8,11 +8,11 @@ from pathlib import Path
 from ..bib import Bibliography, check_with_pandoc
 from ..chapter import parse
 from ..errors import ReportkitError
+from ..i18n import Language
+from ..pdf import pdf_name
 from ..project import Project
 from ..registry import Registry, recompute
 from .findings import Finding, Severity
-from ..i18n import Language
-from ..pdf import pdf_name
 from .pdf import read_pdf
 from .site import PageReport, read_page
 

@@ -21,8 +21,8 @@ from ..chapter import Chapter, translation_source_hash
 from ..errors import BibliographyError, ChapterSyntaxError
 from ..generate import generate
 from ..i18n import Language
-from ..project import ChapterEntry, Project
 from ..pdf import build_timestamp, chapter_heading, pdf_name, render_book
+from ..project import ChapterEntry, Project
 from ..site import SiteWriter, publish, staging_dir
 from ..tools import pandoc
 from .kernel import Executed, execute
