@@ -258,6 +258,9 @@ def parse(path: Path, text: str | None = None) -> Chapter:
                     )
                 body = lines[i + 1:close]
                 options, used = _cell_options(body, path, n)
+                for option in ("fig-cap", "tbl-cap"):
+                    for m in CITATION.finditer(str(options.get(option, ""))):
+                        citations.setdefault(m.group("key"), n)
                 flush(close + 2)
                 blocks.append(Cell("\n".join(body[used:]), options, n, n_cells, n + 1 + used))
                 n_cells += 1

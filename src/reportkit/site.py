@@ -11,17 +11,20 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
 import jinja2
 
 from . import __version__
+from .datasets import publish_datasets
 from .i18n import Language
 from .project import ChapterEntry, Project
 from .registry import Registry, Statistic
 
-ASSETS = ("site.css", "language.js")
+ASSETS = ("site.css", "language.js", "charts.js")
+VEGA_BUNDLE = "vega.js"  # Vega, Vega-Lite and Vega-Embed, one script for every chart
 ALIGN_STYLE = re.compile(r' style="text-align: (left|right|center);"')
 STAT_SPAN = re.compile(r'<span class="stat" data-stat="([a-z0-9-]+)">(.*?)</span>')
 
@@ -120,7 +123,7 @@ class SiteWriter:
             prev=links[position - 1] if position > 0 else None,
             next=links[position + 1] if position + 1 < len(links) else None,
             edition=self.project.config.reportkit.edition, version=__version__,
-            pdf=self.pdf_names.get(language.code),
+            pdf=self.pdf_names.get(language.code), charts='class="vega-chart"' in body,
         )
         path = self.staging / language.code / entry.html_name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -132,10 +135,20 @@ class SiteWriter:
         assets.mkdir(parents=True, exist_ok=True)
         for name in ASSETS:
             (assets / name).write_bytes(resources.files("reportkit").joinpath("assets", name).read_bytes())
+        (assets / VEGA_BUNDLE).write_text(vega_bundle(), encoding="utf-8")
+        publish_datasets(self.project.data_dir, self.project.bibliography, self.staging / "data",
+                         self.project.config.reportkit.slug, self.project.book(self.project.source_language).title)
         chooser = self.env.get_template("chooser.html").render(
             books=[(lang, self.project.book(lang)) for lang in self.project.languages],
         )
         (self.staging / "index.html").write_text(chooser, encoding="utf-8")
+
+
+@cache
+def vega_bundle() -> str:
+    import vl_convert
+
+    return str(vl_convert.javascript_bundle())
 
 
 @contextmanager

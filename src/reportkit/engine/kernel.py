@@ -64,6 +64,12 @@ def _last_error_line(traceback: list[str]) -> str:
     return lines[-1].strip() if lines else "error"
 
 
+def one_line(message: str, limit: int = 300) -> str:
+    """An exception message as one line (its first non-empty one), for `file:line: message`."""
+    first = next((line.strip() for line in ANSI.sub("", message).splitlines() if line.strip()), "")
+    return first if len(first) <= limit else first[: limit - 1] + "…"
+
+
 def plain_value(bundle: dict[str, Any]) -> str:
     """An inline value as Markdown: `text/markdown` if offered, else the plain text
     (a string's repr unquoted, as Quarto does)."""
@@ -126,7 +132,7 @@ def _run(client: NotebookClient, nb: Any, chapter: Chapter, result: Executed) ->
         except CellExecutionError as err:
             tb = [str(err.traceback)] if isinstance(err.traceback, str) else list(err.traceback or [])
             raise ChapterExecutionError(
-                f"{err.ename}: {err.evalue}" if err.ename else _last_error_line(tb),
+                f"{err.ename}: {one_line(err.evalue)}" if err.ename else _last_error_line(tb),
                 chapter.path, _error_line(tb, cell.code_line),
             ) from None
         result.outputs[cell.index] = list(nb.cells[cell.index + 1].outputs)
@@ -143,7 +149,7 @@ def _run(client: NotebookClient, nb: Any, chapter: Chapter, result: Executed) ->
         for item in chapter.inline:
             value = values.get(item.key, {})
             if value.get("status") != "ok":
-                error = f"{value.get('ename', 'Error')}: {value.get('evalue', '')}".strip()
+                error = f"{value.get('ename', 'Error')}: {one_line(str(value.get('evalue', '')))}".strip()
                 raise ChapterExecutionError(
                     f"inline expression `{item.expr}` failed: {error}", chapter.path, item.line
                 )

@@ -9,6 +9,7 @@ pages. What comes out is ordinary pandoc Markdown.
 from __future__ import annotations
 
 import base64
+import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,6 +82,18 @@ def targets(chapter: Chapter, entry: ChapterEntry) -> dict[str, Target]:
             number = f"{entry.number}.{counts[kind]}" if entry.number else str(counts[kind])
             out[cell.label] = Target(kind, number, entry.html_name)
     return out
+
+
+# Which output a cell's MIME bundle shows, per target: the site prefers interactive HTML,
+# the PDF static images.
+HTML_ORDER = ("text/markdown", "text/html", "image/svg+xml", "image/png", "text/plain")
+BOOK_ORDER = ("text/markdown", "image/svg+xml", "image/png", "text/plain")
+IMAGE_TYPES = {"image/svg+xml": "svg", "image/png": "png"}
+EMPTY_LABEL = 'aria-label=""'  # in a chart's HTML: filled with the cell's fig-alt
+
+
+def _escape_md(text: str) -> str:
+    return re.sub(r"([\\\[\]*_`])", r"\\\1", text)
 
 
 class Assembler:
@@ -178,24 +191,29 @@ class Assembler:
         if kind not in ("execute_result", "display_data"):
             return ""
         data = output.get("data", {})
-        if "text/markdown" in data:
-            return str(data["text/markdown"])
-        for mime, ext in (("image/svg+xml", "svg"), ("image/png", "png")):
-            if mime in data:
-                name = f"{self.entry.stem}-{cell.label or f'cell{cell.index}'}-{i}.{ext}"
-                self.figures_dir.mkdir(parents=True, exist_ok=True)
-                payload = data[mime]
-                target = self.figures_dir / name
-                if ext == "png":
-                    target.write_bytes(base64.b64decode(payload))
-                else:
-                    target.write_text(payload, encoding="utf-8")
-                alt = str(cell.options.get("fig-alt", "")).replace('"', "'")
-                return f'![]({self.figures_dir.name}/{name}){{fig-alt="{alt}"}}'
-        if "text/html" in data:
-            return f"```{{=html}}\n{data['text/html']}\n```"
-        if "text/plain" in data:
-            return f"```\n{data['text/plain']}\n```"
+        alt = " ".join(str(cell.options.get("fig-alt", "")).split())
+        for mime in HTML_ORDER if not self.book else BOOK_ORDER:
+            if mime not in data:
+                continue
+            payload = data[mime]
+            if mime == "text/markdown":
+                return str(payload)
+            if mime == "text/html":
+                labelled = str(payload).replace(EMPTY_LABEL, f'aria-label="{html.escape(alt)}"')
+                return f"```{{=html}}\n{labelled}\n```"
+            if mime == "text/plain":
+                return f"```\n{payload}\n```"
+            ext = IMAGE_TYPES[mime]
+            name = f"{self.entry.stem}-{cell.label or f'cell{cell.index}'}-{i}.{ext}"
+            self.figures_dir.mkdir(parents=True, exist_ok=True)
+            target = self.figures_dir / name
+            if ext == "png":
+                target.write_bytes(base64.b64decode(payload))
+            else:
+                target.write_text(payload, encoding="utf-8")
+            image = f"![{_escape_md(alt)}]({self.figures_dir.name}/{name})"
+            table = output.get("metadata", {}).get("reportkit", {}).get("table")
+            return f"[{image}](../data/{table}){{.chart-data}}" if table else image
         return ""
 
     def _float(self, cell: Cell, body: str) -> str:

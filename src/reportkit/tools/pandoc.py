@@ -61,7 +61,7 @@ def to_html(markdown: str, metadata_yaml: str, bibliography: Path, what: Path) -
 
     with resources.as_file(resources.files("reportkit").joinpath("templates", "fragment.html")) as template:
         out = run(
-            ["-f", "markdown", "-t", "html5", "--standalone", f"--template={template}", "--toc",
+            ["-f", "markdown-implicit_figures", "-t", "html5", "--standalone", f"--template={template}", "--toc",
              "--toc-depth=3", "--wrap=none", "--citeproc", f"--bibliography={bibliography}"],
             stdin=f"---\n{metadata_yaml}\n---\n\n{markdown}", what=what,
         )

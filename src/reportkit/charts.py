@@ -1,0 +1,146 @@
+"""Charts for chapters: altair bar charts drawn from the tidy tables in ``data/``.
+
+One theme (the language's Noto face), category and axis labels from
+``data/chart-labels.csv`` (never typed in code), value labels formatted like
+``stat()``. A chart shows in two forms: HTML gets the Vega-Lite spec, drawn by the
+site's own Vega runtime (interactive, with tooltips) over a static SVG; PDF gets
+the static SVG from vl-convert. Both carry the table the chart draws, so the page
+links its data (CSV) and the PDF figure links to it.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .errors import RegistryError
+from .i18n import Language
+from .numbers import format_value
+from .stats import current_language, current_project
+
+LABELS_FILE = "chart-labels.csv"
+FONTS = {"zh-Hant": "Noto Sans CJK TC", "zh-Hans": "Noto Sans CJK SC", "en": "Noto Sans"}
+AXIS_FORMATS = {"percent": ".0%"}
+WIDTH = 440
+BAR = 26  # height per bar, px
+
+
+@cache
+def _labels(path: Path, mtime: float) -> dict[str, dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return {row["term"]: row for row in csv.DictReader(fh)}
+
+
+def label(term: str, language: Language) -> str:
+    """A chart label (a category of a table, or a column name) in `language`."""
+    path = current_project().data_dir / LABELS_FILE
+    labels = _labels(path, path.stat().st_mtime)
+    if term not in labels:
+        raise RegistryError(f"no label for {term!r}: add a row to data/{LABELS_FILE}", path)
+    row = labels[term]
+    if language.code == "en":
+        return row["en"]
+    text = row["zh_hant"]
+    if language.code == "zh-Hans":
+        from .convert import to_hans
+
+        return to_hans(text)
+    return text
+
+
+def _theme(language: Language) -> dict[str, Any]:
+    font = FONTS[language.code]
+    return {
+        "font": font,
+        "background": "transparent",
+        "view": {"stroke": None},
+        "axis": {"labelFont": font, "titleFont": font, "labelFontSize": 11, "titleFontSize": 11,
+                 "gridColor": "#e3e5e8", "domainColor": "#8a8f98", "tickColor": "#8a8f98"},
+        "legend": {"labelFont": font, "titleFont": font, "orient": "bottom"},
+        "text": {"font": font, "fontSize": 11},
+        "range": {"category": ["#0b5cad", "#e07b24", "#4c9a5a", "#8f5ab8"]},
+    }
+
+
+@dataclass
+class Chart:
+    """A chart ready for both formats; what a chapter cell returns."""
+
+    spec: dict[str, Any]
+    table: str
+    language: Language
+
+    def svg(self) -> str:
+        import vl_convert
+
+        return str(vl_convert.vegalite_to_svg(self.spec))
+
+    def html(self) -> str:
+        spec = json.dumps(self.spec, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+        data = f"../data/{self.table}"
+        link_text = {"en": "Data (CSV)", "zh-Hans": "数据（CSV）"}.get(self.language.code, "資料（CSV）")
+        return (
+            f'<div class="vega-chart" role="img" aria-label="">'
+            f'<script type="application/json" class="vega-spec">{spec}</script>'
+            f'<div class="vega-static">{self.svg()}</div></div>\n'
+            f'<p class="chart-data"><a href="{html.escape(data)}" download>{link_text}</a></p>'
+        )
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict[str, Any], dict[str, Any]]:
+        metadata = {"reportkit": {"table": self.table}}
+        return {"text/html": self.html(), "image/svg+xml": self.svg()}, metadata
+
+
+def _decimals(value: float, unit: str) -> int:
+    """Decimals a bar's label needs to show its value exactly (21.4% -> 1)."""
+    shown = value * 100 if unit == "percent" else value
+    return next(d for d in range(4) if abs(round(shown, d) - shown) < 1e-9) if shown == shown else 0
+
+
+def bar_chart(table: str, value: str, category: str, *, unit: str, group: str | None = None,
+              where: dict[str, str | list[str]] | None = None) -> Chart:
+    """Horizontal bars of `value` per `category` (grouped by `group`) from `data/<table>`.
+
+    `where` keeps the rows whose column equals a value (or one of a list of values);
+    rows stay in the table's order. Values are labelled at the bar ends as `stat()`
+    would format them, and in the tooltip.
+    """
+    import altair as alt
+    import pandas as pd
+
+    language = current_language()
+    frame = pd.read_csv(current_project().data_dir / table)
+    for column, wanted in (where or {}).items():
+        values = [wanted] if isinstance(wanted, str) else wanted
+        frame = frame[frame[column].astype(str).isin(values)]
+    if frame.empty:
+        raise RegistryError(f"no rows of {table} match {where}", current_project().data_dir / table)
+    order = list(dict.fromkeys(label(str(v), language) for v in frame[category]))
+    rows = pd.DataFrame({
+        "category": [label(str(v), language) for v in frame[category]],
+        "value": frame[value].astype(float),
+        "text": [format_value(float(v), unit, _decimals(float(v), unit), language) for v in frame[value]],
+    })
+    encoding: dict[str, Any] = {
+        "y": alt.Y("category:N", sort=order, title=None, axis=alt.Axis(labelLimit=220)),
+        "x": alt.X("value:Q", title=label(value, language),
+                   axis=alt.Axis(format=AXIS_FORMATS.get(unit, "~s"), tickCount=5)),
+        "tooltip": [alt.Tooltip("category:N", title=label(category, language)),
+                    alt.Tooltip("text:N", title=label(value, language))],
+    }
+    if group is not None:
+        rows["group"] = [label(str(v), language) for v in frame[group]]
+        groups = list(dict.fromkeys(rows["group"]))
+        encoding["color"] = alt.Color("group:N", sort=groups, title=label(group, language))
+        encoding["yOffset"] = alt.YOffset("group:N", sort=groups)
+        encoding["tooltip"].insert(1, alt.Tooltip("group:N", title=label(group, language)))
+    bars = alt.Chart(rows).mark_bar().encode(**encoding)
+    text = bars.mark_text(align="left", baseline="middle", dx=4).encode(text="text:N")
+    height = BAR * len(rows) if group else BAR * len(order)
+    chart = alt.layer(bars, text).properties(width=WIDTH, height=height).configure(**_theme(language))
+    return Chart(chart.to_dict(), table, language)
