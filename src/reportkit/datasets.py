@@ -23,6 +23,8 @@ ROW = re.compile(r"^\|\s*`([\w]+)`\s*\|\s*([^|]+?)\s*\|\s*([^|]*?)\s*\|\s*(.*?)\
 
 def _documented(readme: Path) -> dict[str, dict[str, Any]]:
     """Per documented CSV: its description and its columns, as README.md states them."""
+    if not readme.is_file():
+        raise RegistryError("missing: it documents every table in data/ and each of its columns", readme)
     tables: dict[str, dict[str, Any]] = {}
     current: dict[str, Any] | None = None
     for n, line in enumerate(readme.read_text(encoding="utf-8").splitlines(), 1):

@@ -23,7 +23,7 @@ from .i18n import Language
 from .project import ChapterEntry, Project
 from .registry import Registry, Statistic
 
-ASSETS = ("site.css", "language.js", "charts.js")
+ASSETS = ("site.css", "language.js", "charts.js", "provenance.js")
 VEGA_BUNDLE = "vega.js"  # Vega, Vega-Lite and Vega-Embed, one script for every chart
 ALIGN_STYLE = re.compile(r' style="text-align: (left|right|center);"')
 STAT_SPAN = re.compile(r'<span class="stat" data-stat="([a-z0-9-]+)">(.*?)</span>')
@@ -83,19 +83,27 @@ class SiteWriter:
         return self._decorate_stats(body, registry, language)
 
     def _decorate_stats(self, body: str, registry: Registry, language: Language) -> str:
-        """Give each statistic its provenance: status class, tooltip, link to the appendix."""
+        """Give each statistic its provenance: a status class, and a note naming the measure,
+        source, locator and status that shows on hover and on keyboard focus; the statistic
+        links to its row in the data & sources appendix."""
+        count = 0
 
         def one(match: re.Match[str]) -> str:
+            nonlocal count
+            count += 1
             stat = registry[match.group(1)]
-            measure = localized_field(stat, "measure", language)
-            status = language.t(f"status-{stat.status}")
-            title = (f"{measure} — {language.t('source')}: {stat.source}, {stat.locator} "
-                     f"({language.t('status')}: {status})")
-            span = (f'<span class="stat stat-{stat.status}" data-stat="{stat.id}" '
-                    f'data-status="{stat.status}" title="{html.escape(title)}">{match.group(2)}</span>')
-            if self.appendix_page is None:
-                return span
-            return f'<a class="stat-link" href="{self.appendix_page}#stat-{stat.id}">{span}</a>'
+            note_id = f"provenance-{count}"
+            source = re.sub(r"[{}]", "", self.project.bibliography.entries[stat.source]["title"])
+            t = language.t
+            rows = [(t("measure"), localized_field(stat, "measure", language)), (t("source"), source),
+                    (t("locator"), stat.locator), (t("status"), t(f"status-{stat.status}"))]
+            note = "".join(f'<span class="provenance-row"><span class="provenance-key">{html.escape(k)}</span> '
+                           f"{html.escape(v)}</span>" for k, v in rows)
+            span = (f'<span class="stat stat-{stat.status}" data-stat="{stat.id}" data-status="{stat.status}" '
+                    f'aria-describedby="{note_id}">{match.group(2)}</span>'
+                    f'<span class="provenance" role="tooltip" id="{note_id}">{note}</span>')
+            target = f"{self.appendix_page or '../data/statistics.csv'}#stat-{stat.id}"
+            return f'<a class="stat-link" href="{target}">{span}</a>'
 
         return STAT_SPAN.sub(one, body)
 

@@ -48,7 +48,9 @@ def test_statistics_carry_identity_and_provenance(rendered_mini: Path) -> None:
     assert set(spans) == {"gs-arts-exposed", "speedup"}
     assert spans["speedup"]["data-status"] == "unverified"
     assert "stat-unverified" in spans["speedup"]["class"]
-    assert "gs2023" in spans["gs-arts-exposed"]["title"]
+    note = soup.find(id=spans["gs-arts-exposed"]["aria-describedby"])
+    assert note is not None and "Exhibit 5, p. 7" in note.get_text()
+    assert "The Potentially Large Effects" in note.get_text()
 
 
 def test_references_page_lists_every_cited_work(rendered_mini: Path) -> None:

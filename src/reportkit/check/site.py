@@ -16,7 +16,7 @@ from .prose import typed_numbers
 # Markup whose digits are not prose (see prose.py for the allow rule).
 NOT_PROSE_CLASSES = frozenset({
     "stat", "name", "citation", "references", "xref", "header-section-number",
-    "chapter-number", "float-label", "generated", "sourceCode",
+    "chapter-number", "float-label", "generated", "sourceCode", "provenance",
 })
 NOT_PROSE_TAGS = frozenset({"code", "pre", "script", "style", "nav", "svg", "math"})
 BLOCKS = ("p", "li", "tr", "dd", "figcaption", "blockquote", "td", "th")

@@ -89,6 +89,7 @@ def targets(chapter: Chapter, entry: ChapterEntry) -> dict[str, Target]:
 HTML_ORDER = ("text/markdown", "text/html", "image/svg+xml", "image/png", "text/plain")
 BOOK_ORDER = ("text/markdown", "image/svg+xml", "image/png", "text/plain")
 IMAGE_TYPES = {"image/svg+xml": "svg", "image/png": "png"}
+QMD_LINK = re.compile(r"\]\(([\w.-]+)\.qmd(#[\w-]+)?\)")
 EMPTY_LABEL = 'aria-label=""'  # in a chart's HTML: filled with the cell's fig-alt
 
 
@@ -158,15 +159,20 @@ class Assembler:
             href = ("" if same_page else target.page) + f"#{label}"
             return f"[{target.text(self.language)}]({href}){{.xref}}"
 
-        def chapter_link(match: re.Match[str]) -> str:
+        row = re.sub(r"\x00(rk\d+)\x00", inline, row)
+        return self._chapter_links(XREF.sub(xref, row))
+
+    def _chapter_links(self, markdown: str) -> str:
+        """Links to chapter files (`05-economy.qmd#sec-x`) pointed at the page or, in the
+        book, at the chapter's heading or the anchor."""
+
+        def link(match: re.Match[str]) -> str:
             stem, anchor = match.group(1), match.group(2)
             if self.book:
                 return f"](#{anchor[1:] if anchor else 'chapter-' + stem})"
             return f"]({stem}.html{anchor or ''})"
 
-        row = re.sub(r"\x00(rk\d+)\x00", inline, row)
-        row = XREF.sub(xref, row)
-        return re.sub(r"\]\(([\w.-]+)\.qmd(#[\w-]+)?\)", chapter_link, row)
+        return QMD_LINK.sub(link, markdown)
 
     # cells ---------------------------------------------------------------
     def _cell(self, cell: Cell) -> str:
@@ -197,7 +203,7 @@ class Assembler:
                 continue
             payload = data[mime]
             if mime == "text/markdown":
-                return str(payload)
+                return self._chapter_links(str(payload))
             if mime == "text/html":
                 labelled = str(payload).replace(EMPTY_LABEL, f'aria-label="{html.escape(alt)}"')
                 return f"```{{=html}}\n{labelled}\n```"
@@ -222,8 +228,9 @@ class Assembler:
         caption = str(cell.options.get("fig-cap" if kind == "fig" else "tbl-cap", ""))
         target = self.xrefs[label]
         prefix = target.text(self.language)
-        sep = "：" if self.language.code.startswith("zh") else ": "
-        cap = f"[{prefix}{sep if caption else ''}]{{.float-label}}{caption}"
+        zh = self.language.code.startswith("zh")
+        label_text = f"{prefix}{'：' if zh else ':'}" if caption else prefix
+        cap = f"[{label_text}]{{.float-label}}{'' if zh else ' '}{caption}"
         caption_block = f"::: {{.float-caption}}\n{cap}\n:::"
         inner = f"{caption_block}\n\n{body}" if kind == "tbl" else f"{body}\n\n{caption_block}"
         return f"::: {{#{label} .float .float-{kind}}}\n{inner}\n:::"
