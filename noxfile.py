@@ -57,6 +57,23 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session
+def bench(session: nox.Session) -> None:
+    """Build-time figures of the real report (ratios from one run; see benchmarks/bench.py)."""
+    session.install("-e", ".")
+    ensure_system_packages(session, SYSTEM_PACKAGES)
+    session.run("python", "benchmarks/bench.py")
+
+
+@nox.session
+def check(session: nox.Session) -> None:
+    """Render, then `reportkit check` on the built site (exit 1 on any finding)."""
+    session.install("-e", ".")
+    ensure_system_packages(session, SYSTEM_PACKAGES)
+    session.run("reportkit", "render", "--quiet")
+    session.run("reportkit", "check", *session.posargs)
+
+
+@nox.session
 def lint(session: nox.Session) -> None:
     """ruff (lint + format check) and mypy (strict) on the package."""
     session.install("-e", ".[lint]")

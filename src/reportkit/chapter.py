@@ -86,6 +86,7 @@ class Chapter:
     citations: dict[str, int]  # key -> first line
     xrefs: list[tuple[str, int]]  # (label, line)
     source_hash: str = field(default="")
+    text: str = field(default="", repr=False)  # the source as parsed
 
     @property
     def cells(self) -> list[Cell]:
@@ -302,5 +303,5 @@ def parse(path: Path, text: str | None = None) -> Chapter:
     return Chapter(
         path=path, title=title.strip(), front=front, blocks=blocks, inline=inline,
         headings=headings, citations=citations, xrefs=xrefs,
-        source_hash=content_hash(text),
+        source_hash=content_hash(text), text=text,
     )

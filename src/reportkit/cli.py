@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -28,17 +29,35 @@ def cmd_render(args: argparse.Namespace) -> int:
     quiet = args.quiet
 
     def progress(language: str, chapter: str, event: str) -> None:
-        if not quiet and event != "run":
+        if not quiet:
             err_console.print(f"  [green]✓[/green] {language}/{chapter} [dim]{event}[/dim]")
 
     if not quiet:
         err_console.print(f"Rendering {project.book(project.source_language).title} "
                           f"({', '.join(lang.code for lang in project.languages)})")
     formats = embedded.FORMATS if args.to == "all" else frozenset({args.to})
-    out = embedded.render(project, progress, formats)
+    report = embedded.render(project, progress, formats, force=args.force)
+    if report.up_to_date:
+        if not quiet:
+            err_console.print(f"{report.output.relative_to(project.root)}/ is up to date")
+        return 0
     if not quiet:
-        err_console.print(f"Published {out.relative_to(project.root)}/ "
-                          f"in {time.perf_counter() - start:.1f} s")
+        err_console.print(f"Published {report.output.relative_to(project.root)}/ in "
+                          f"{time.perf_counter() - start:.1f} s ({len(report.executed)} chapter(s) "
+                          f"executed, {len(report.reused)} from the cache)")
+    return 0
+
+
+def cmd_clean(args: argparse.Namespace) -> int:
+    from .cache import CACHE_DIR
+
+    project = _project(args)
+    folder = project.root / CACHE_DIR
+    if folder.is_dir():
+        shutil.rmtree(folder)
+        print(f"removed {CACHE_DIR}/")
+    else:
+        print(f"no {CACHE_DIR}/ to remove")
     return 0
 
 
@@ -112,7 +131,14 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--to", choices=("all", "html", "pdf"), default="all",
                         help="build the HTML site, the PDFs, or both (default); a format not "
                              "built keeps its last good output")
+    render.add_argument("--force", action="store_true",
+                        help="ignore the build cache (_cache/) and execute every chapter")
     render.set_defaults(func=cmd_render)
+
+    clean = sub.add_parser("clean", help="remove the build cache (_cache/)",
+                           description="Remove the build cache. It is safe to delete at any time; "
+                                       "the next render executes every chapter again.")
+    clean.set_defaults(func=cmd_clean)
 
     check = sub.add_parser(
         "check", help="verify every figure of the built site against data/ (exit 1 on findings)",

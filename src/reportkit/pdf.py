@@ -95,9 +95,9 @@ def render_book(project: Project, language: Language, chapters: list[str], out_d
     lua = resources.files("reportkit").joinpath("filters", "typst.lua")
     with resources.as_file(template) as template_path, resources.as_file(lua) as lua_path:
         source = pandoc.run(
-            ["-f", "markdown-implicit_figures", "-t", "typst", f"--template={template_path}", f"--lua-filter={lua_path}",
-             "--citeproc", f"--bibliography={project.bibliography.path}", "-M", f"lang={language.csl}",
-             "--wrap=none"],
+            ["-f", "markdown-implicit_figures", "-t", "typst", f"--template={template_path}",
+             f"--lua-filter={lua_path}", "--citeproc", f"--bibliography={project.bibliography.path}",
+             "-M", f"lang={language.csl}", "--wrap=none"],
             stdin=f"---\n{json.dumps(metadata, ensure_ascii=False)}\n---\n\n{markdown}",
             what=project.chapter_dir(language),
         )

@@ -11,13 +11,13 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
 from importlib import resources
 from pathlib import Path
 
 import jinja2
 
 from . import __version__
+from .cache import BuildCache, digest, environment
 from .datasets import publish_datasets
 from .i18n import Language
 from .project import ChapterEntry, Project
@@ -138,12 +138,17 @@ class SiteWriter:
         path.write_text(page, encoding="utf-8")
         return path
 
-    def write_common(self) -> None:
+    def write_common(self, cache: BuildCache) -> None:
         assets = self.staging / "assets"
         assets.mkdir(parents=True, exist_ok=True)
         for name in ASSETS:
             (assets / name).write_bytes(resources.files("reportkit").joinpath("assets", name).read_bytes())
-        (assets / VEGA_BUNDLE).write_text(vega_bundle(), encoding="utf-8")
+        key = digest("vega-bundle", environment())
+        bundle = cache.get("asset", key)
+        if bundle is None:
+            bundle = vega_bundle()
+            cache.put("asset", key, bundle)
+        (assets / VEGA_BUNDLE).write_text(bundle, encoding="utf-8")
         publish_datasets(self.project.data_dir, self.project.bibliography, self.staging / "data",
                          self.project.config.reportkit.slug, self.project.book(self.project.source_language).title)
         chooser = self.env.get_template("chooser.html").render(
@@ -152,11 +157,10 @@ class SiteWriter:
         (self.staging / "index.html").write_text(chooser, encoding="utf-8")
 
 
-@cache
 def vega_bundle() -> str:
     import vl_convert
 
-    return str(vl_convert.javascript_bundle())
+    return str(vl_convert.javascript_bundle())  # type: ignore[call-arg]  # the snippet is optional
 
 
 @contextmanager

@@ -10,13 +10,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
 from .. import chapter as chapter_mod
+from ..cache import BuildCache, digest, environment, file_hash, site_fingerprint
 from ..chapter import Chapter, translation_source_hash
 from ..errors import BibliographyError, ChapterSyntaxError
 from ..generate import generate
@@ -25,11 +27,13 @@ from ..pdf import build_timestamp, chapter_heading, pdf_name, render_book
 from ..project import ChapterEntry, Project
 from ..site import SiteWriter, publish, staging_dir
 from ..tools import pandoc
-from .kernel import Executed, execute
+from ..tools.typst import FONT_PATH_ENV
+from .kernel import Executed, execute_all
 from .markdown import Assembler, Target, targets
 
 Progress = Callable[[str, str, str], None]  # (language, chapter or file name, event)
 FORMATS = frozenset({"html", "pdf"})
+WORKERS_ENV = "REPORTKIT_WORKERS"
 STATISTICS_TABLE_CALL = "statistics_table("
 
 
@@ -41,6 +45,10 @@ class Job:
 
 
 def _workers() -> int:
+    """Parallel workers (kernels, pandoc, typst): $REPORTKIT_WORKERS, else the cores, at most 4."""
+    configured = os.environ.get(WORKERS_ENV, "")
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
     return max(1, min(4, os.cpu_count() or 1))
 
 
@@ -92,11 +100,58 @@ def _metadata(language: Language, nocite: list[str]) -> str:
     return json.dumps(meta, ensure_ascii=False)
 
 
+@dataclass
+class BuildReport:
+    """What a render did: which chapters ran, which came from the cache, and how long
+    each PDF took."""
+
+    output: Path
+    executed: list[str] = field(default_factory=list)  # "<lang>/<chapter>"
+    reused: list[str] = field(default_factory=list)
+    pdf_seconds: dict[str, float] = field(default_factory=dict)
+    up_to_date: bool = False  # nothing changed since the last build: nothing was done
+
+
+def execute_chapters(project: Project, jobs: list[Job], cache: BuildCache, notify: Progress,
+                     ) -> tuple[dict[int, Executed], list[str], list[str]]:
+    """Each job's execution: from the cache when its source, language, environment and every
+    file it read last time are unchanged; else run on the kernel pool (and cached)."""
+    results: dict[int, Executed] = {}
+    keys = {id(job): digest("chapter", job.chapter.text, job.language.code, environment()) for job in jobs}
+    to_run: list[Job] = []
+    reused = []
+    for job in jobs:
+        entry = cache.get("chapter", keys[id(job)])
+        if entry is not None and all(file_hash(project.root / path) == sha for path, sha in entry[0].items()):
+            results[id(job)] = entry[1]
+            reused.append(f"{job.language.code}/{job.entry.name}")
+            notify(job.language.code, job.entry.name, "cached")
+        else:
+            to_run.append(job)
+
+    def done(index: int, result: Executed) -> None:
+        job = to_run[index]
+        reads = {path: file_hash(project.root / path) or "" for path in result.reads}
+        cache.put("chapter", keys[id(job)], (reads, result))
+        results[id(job)] = result
+        notify(job.language.code, job.entry.name, "executed")
+
+    execute_all([(job.chapter, job.language) for job in to_run], project.root, _workers(), done)
+    return results, [f"{j.language.code}/{j.entry.name}" for j in to_run], reused
+
+
 def render(project: Project, progress: Progress | None = None,
-           formats: frozenset[str] = FORMATS) -> Path:
+           formats: frozenset[str] = FORMATS, force: bool = False) -> BuildReport:
     """Build the site (HTML pages and/or PDFs of every language) and publish it to the
-    output folder; return that folder."""
+    output folder. `force` ignores (and refreshes) the build cache."""
     notify = progress or (lambda *_: None)
+    cache = BuildCache(project.root, enabled=not force)
+    report = BuildReport(project.output_dir)
+    fingerprint = site_fingerprint(project.root, list(project.config.reportkit.generated), formats,
+                                   environment())
+    if cache.stamp() == fingerprint and (project.output_dir / "index.html").is_file():
+        report.up_to_date = True
+        return report
     project.validate()
     generate(project)
     bib_keys = project.bibliography.keys
@@ -113,14 +168,8 @@ def render(project: Project, progress: Progress | None = None,
     titles = {lang.code: {j.entry.name: j.chapter.title for j in jobs} for lang, jobs, _ in plans}
     all_jobs = [job for _, jobs, _ in plans for job in jobs]
 
-    def run(job: Job) -> tuple[Job, Executed]:
-        notify(job.language.code, job.entry.name, "run")
-        executed = execute(job.chapter, job.language, project.root)
-        notify(job.language.code, job.entry.name, "executed")
-        return job, executed
-
-    with ThreadPoolExecutor(max_workers=_workers()) as pool:
-        executed = dict((id(job), result) for job, result in pool.map(run, all_jobs))
+    executed, report.executed, report.reused = execute_chapters(project, all_jobs, cache, notify)
+    bib_digest = file_hash(project.bibliography.path) or ""
 
     with staging_dir(project.output_dir) as staging:
         if formats != FORMATS and project.output_dir.is_dir():
@@ -144,10 +193,13 @@ def render(project: Project, progress: Progress | None = None,
             if job.chapter.citations and not has_refs_div:
                 markdown += (f"\n\n## {job.language.t('references')} "
                              "{#bibliography .unnumbered}\n\n::: {#refs}\n:::\n")
-            toc, body = pandoc.to_html(
-                markdown, _metadata(job.language, cited if has_refs_div else []),
-                project.bibliography.path, job.chapter.path,
-            )
+            metadata = _metadata(job.language, cited if has_refs_div else [])
+            key = digest("html", markdown, metadata, bib_digest, environment())
+            cached = cache.get("html", key)
+            if cached is None:
+                cached = pandoc.to_html(markdown, metadata, project.bibliography.path, job.chapter.path)
+                cache.put("html", key, cached)
+            toc, body = cached
             body = site.finish_body(body, project.registry, job.language)
             notice = None
             if stale_translation(project, job, source_by_name[job.entry.name]):
@@ -156,10 +208,22 @@ def render(project: Project, progress: Progress | None = None,
             notify(job.language.code, job.entry.name, "html")
 
         def pdf_book(language: Language, jobs: list[Job], xrefs: dict[str, Target]) -> None:
+            start = time.perf_counter()
             chapters = [chapter_heading(job.entry, job.chapter.title) + "\n\n" + assemble(job, xrefs, book=True)
                         for job in jobs]
-            render_book(project, language, chapters, staging / language.code, cited, appendix, timestamp)
-            notify(language.code, pdf_name(project, language), "pdf")
+            target = staging / language.code / pdf_name(project, language)
+            key = digest("pdf", *chapters, ",".join(cited), appendix or "", str(timestamp), bib_digest,
+                         environment(), os.environ.get(FONT_PATH_ENV, ""))
+            cached = cache.get("pdf", key)
+            if cached is None:
+                render_book(project, language, chapters, staging / language.code, cited, appendix, timestamp)
+                cache.put("pdf", key, target.read_bytes())
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(cached)
+            seconds = report.pdf_seconds[language.code] = time.perf_counter() - start
+            event = f"pdf {seconds:.1f} s" if cached is None else "pdf cached"
+            notify(language.code, pdf_name(project, language), event)
 
         tasks: list[Callable[[], None]] = []
         if "html" in formats:
@@ -170,6 +234,7 @@ def render(project: Project, progress: Progress | None = None,
         with ThreadPoolExecutor(max_workers=_workers()) as pool:
             for future in [pool.submit(task) for task in tasks]:
                 future.result()
-        site.write_common()
+        site.write_common(cache)
         publish(staging, project.output_dir)
-    return project.output_dir
+    cache.set_stamp(fingerprint)
+    return report

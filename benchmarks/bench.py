@@ -1,0 +1,173 @@
+"""`nox -s bench`: build-time figures of the real report, measured in one run.
+
+Prints: cold full build (3 languages, HTML + PDF), no-op rebuild, rebuild after a
+one-paragraph edit, rebuild after one data value change (and which chapters ran),
+`reportkit check`, PDF time per language, and a 10x report (the chapters repeated
+under new names): time ratio and peak memory (the whole process tree). Targets
+from the issue are shown beside each ratio. Runs in temporary copies; the
+repository is never touched.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SUMMARY = re.compile(r"\((\d+) chapter\(s\) executed, (\d+) from the cache\)")
+EXECUTED_LINE = re.compile(r"✓ ([\w-]+/[\w.-]+\.qmd) executed")
+PDF_LINE = re.compile(r"✓ ([\w-]+)/\S+\.pdf pdf ([\d.]+) s")
+COPIES = 10
+
+
+def copy_project(target: Path) -> Path:
+    target.mkdir(parents=True)
+    for name in ("chapters", "data", "bib"):
+        shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("zh-Hans"))
+    for config in ROOT.glob("_quarto*.yml"):
+        shutil.copy2(config, target / config.name)
+    return target
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in bytes (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        ppid = int(fields.get("PPid", "0").strip())
+        children.setdefault(ppid, []).append(int(entry.name))
+        rss[int(entry.name)] = int(fields.get("VmRSS", "0 kB").split()[0]) * 1024
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        total += rss.get(current, 0)
+        stack.extend(children.get(current, []))
+    return total
+
+
+def run(args: list[str], cwd: Path) -> tuple[float, int, str]:
+    """Run `reportkit ARGS` in `cwd`: seconds, peak memory of the process tree, output."""
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "reportkit", *args], cwd=cwd,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(proc.pid))
+            time.sleep(0.1)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    out, _ = proc.communicate()
+    seconds = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    if proc.returncode not in (0, 1) or (proc.returncode == 1 and args[0] == "render"):
+        raise SystemExit(f"reportkit {' '.join(args)} failed:\n{out}")
+    return seconds, peak, out
+
+
+def executed(out: str) -> tuple[int, int]:
+    match = SUMMARY.search(out)
+    return (int(match.group(1)), int(match.group(2))) if match else (0, 0)
+
+
+def edit_paragraph(root: Path) -> str:
+    chapter = root / "chapters/zh-Hant/03-ethics.qmd"
+    text = chapter.read_text(encoding="utf-8")
+    paragraph = next(p for p in text.split("\n\n") if p and not p.startswith(("-", "#", "`", ":")))
+    chapter.write_text(text.replace(paragraph, paragraph + "本段為效能測試所加的一句話。", 1), encoding="utf-8")
+    return chapter.name
+
+
+def change_data_value(root: Path) -> tuple[str, set[str]]:
+    """Change one value of a source table and the registry row derived from it; return the
+    table and the chapters whose source reads it (what should run again)."""
+    table = root / "data/upwork-2024-postings.csv"
+    table.write_text(table.read_text(encoding="utf-8").replace(",-0.16,", ",-0.17,"), encoding="utf-8")
+    readers = {f"{p.parent.name}/{p.name}" for p in (root / "chapters").rglob("*.qmd")
+               if table.name in p.read_text(encoding="utf-8")}
+    return table.name, readers
+
+
+def make_tenfold(root: Path) -> Path:
+    """The report with chapters 1-8 repeated COPIES times under new names (ids suffixed)."""
+    chapters = sorted(p.name for p in (root / "chapters/zh-Hant").glob("0*.qmd"))
+    for lang in ("zh-Hant", "en"):
+        folder = root / "chapters" / lang
+        for copy in range(2, COPIES + 1):
+            for name in chapters:
+                text = (folder / name).read_text(encoding="utf-8")
+                text = re.sub(r"(?<=[#@])(sec|fig|tbl)-", rf"\1-r{copy}-", text)
+                (folder / name.replace(".qmd", f"-r{copy}.qmd")).write_text(text, encoding="utf-8")
+    for profile in ("_quarto-zh-Hant.yml", "_quarto-en.yml"):
+        path = root / profile
+        lines = path.read_text(encoding="utf-8").split("\n")
+        out = []
+        for line in lines:
+            out.append(line)
+            match = re.match(r"^(\s*- chapters/[\w-]+/)(08-conclusions)\.qmd$", line)
+            if match:
+                for copy in range(2, COPIES + 1):
+                    out += [f"{match.group(1)}{name.replace('.qmd', f'-r{copy}.qmd')}" for name in chapters]
+        path.write_text("\n".join(out), encoding="utf-8")
+    # translations record the source hash of their original; the copies are new chapters
+    subprocess.run([sys.executable, "-m", "reportkit", "stamp"], cwd=root, check=True, capture_output=True)
+    return root
+
+
+def main() -> None:
+    rows: list[tuple[str, str, str]] = []
+    with tempfile.TemporaryDirectory(prefix="reportkit-bench-") as tmp:
+        root = copy_project(Path(tmp) / "report")
+        cold, cold_peak, out = run(["render"], root)
+        pdf_times = {lang: float(s) for lang, s in PDF_LINE.findall(out)}
+        rows.append(("cold full build (3 languages, HTML + PDF)", f"{cold:.1f} s", "< 25 s"))
+        for lang, seconds in sorted(pdf_times.items()):
+            rows.append((f"  PDF {lang} (pandoc + typst)", f"{seconds:.1f} s", ""))
+        noop, _, out = run(["render"], root)
+        rows.append(("no-op rebuild", f"{noop:.2f} s = {noop / cold:.1%} of cold", "≤ 5 %"))
+        name = edit_paragraph(root)
+        edit, _, out = run(["render"], root)
+        ran, _ = executed(out)
+        rows.append((f"one-paragraph edit ({name})", f"{edit:.1f} s = {edit / cold:.1%} of cold; "
+                     f"{ran} chapter(s) ran", "≤ 25 %"))
+        table, readers = change_data_value(root)
+        data, _, out = run(["render"], root)
+        ran = set(EXECUTED_LINE.findall(out))
+        verdict = "only its readers" if ran == readers else f"expected {sorted(readers)}"
+        rows.append((f"one value changed in {table}", f"{data:.1f} s = {data / cold:.1%} of cold; "
+                     f"{len(ran)} chapter(s) ran: {verdict}", "only the chapters that read it"))
+        check, _, out = run(["check"], root)
+        rows.append(("reportkit check (HTML + PDF, 3 languages)", f"{check:.1f} s = {check / cold:.1%} of cold",
+                     "well under a render"))
+        tenfold = make_tenfold(copy_project(Path(tmp) / "tenfold"))
+        big, big_peak, out = run(["render"], tenfold)
+        rows.append((f"{COPIES}x report cold build", f"{big:.1f} s = {big / cold:.1f}x the 1x build", "≤ 10x"))
+        rows.append(("peak memory, 1x / 10x (process tree)",
+                     f"{cold_peak / 2**20:.0f} MiB / {big_peak / 2**20:.0f} MiB", "< 2 GB"))
+    width = max(len(r[0]) for r in rows)
+    print(f"\nreportkit bench — {os.cpu_count()} cores, Python {sys.version.split()[0]}\n")
+    for label, value, target in rows:
+        print(f"{label:<{width}}  {value:<45} {target}")
+
+
+if __name__ == "__main__":
+    main()

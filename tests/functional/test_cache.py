@@ -1,0 +1,85 @@
+"""The build cache: what re-executes after which change, and chapter isolation on warm kernels."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from reportkit.engine import embedded
+from reportkit.errors import ChapterExecutionError
+from reportkit.project import Project
+
+from ..conftest import Result
+
+HTML = frozenset({"html"})
+
+
+def _render(root: Path, force: bool = False) -> embedded.BuildReport:
+    return embedded.render(Project(root), formats=HTML, force=force)
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def warm(mini_with_site: Path) -> Path:
+    """The mini project built once with a filled cache (HTML only)."""
+    report = _render(mini_with_site, force=True)
+    assert sorted(report.executed) == ["zh-Hant/01-jobs.qmd", "zh-Hant/index.qmd", "zh-Hant/references.qmd"]
+    return mini_with_site
+
+
+def test_nothing_changed_means_nothing_runs(warm: Path) -> None:
+    assert _render(warm).up_to_date
+
+
+def test_chapter_edit_reruns_only_that_chapter(warm: Path) -> None:
+    _edit(warm / "chapters/zh-Hant/01-jobs.qmd", "更多內容見", "更多的內容見")
+    report = _render(warm)
+    assert report.executed == ["zh-Hant/01-jobs.qmd"]
+    assert sorted(report.reused) == ["zh-Hant/index.qmd", "zh-Hant/references.qmd"]
+
+
+def test_data_read_through_pandas_reruns_only_its_reader(warm: Path) -> None:
+    # 01-jobs reads exposure.csv with pandas.read_csv in a cell; no other chapter does
+    _edit(warm / "data/exposure.csv", "All industries,0.25", "All industries,0.24")
+    assert _render(warm).executed == ["zh-Hant/01-jobs.qmd"]
+
+
+def test_registry_change_reruns_the_chapters_using_statistics(warm: Path) -> None:
+    _edit(warm / "data/statistics.csv", "Executive Summary", "Executive summary")
+    assert sorted(_render(warm).executed) == ["zh-Hant/01-jobs.qmd", "zh-Hant/index.qmd"]
+
+
+def test_reportkit_upgrade_reruns_everything(warm: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(embedded, "environment", lambda: "reportkit 9.9 in another environment")
+    assert len(_render(warm).executed) == 3
+
+
+def test_force_ignores_the_cache(warm: Path) -> None:
+    assert len(_render(warm, force=True).executed) == 3
+
+
+def test_clean_removes_the_cache(warm: Path, run_cli: Callable[..., Result]) -> None:
+    assert (warm / "_cache").is_dir()
+    assert run_cli("--project", warm, "clean").code == 0
+    assert not (warm / "_cache").exists()
+    assert len(_render(warm).executed) == 3
+
+
+def test_each_chapter_gets_a_fresh_namespace_on_a_reused_kernel(
+    mini_with_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(embedded.WORKERS_ENV, "1")  # one kernel runs every chapter in turn
+    _edit(mini_with_site / "chapters/zh-Hant/index.qmd", "from reportkit import stat",
+          "from reportkit import stat\nleaked = 'from the summary'")
+    chapter = mini_with_site / "chapters/zh-Hant/01-jobs.qmd"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\n```{python}\nleaked\n```\n", encoding="utf-8")
+    with pytest.raises(ChapterExecutionError, match="NameError: name 'leaked' is not defined") as info:
+        _render(mini_with_site, force=True)
+    assert info.value.path == chapter
