@@ -22,6 +22,8 @@ SYSTEM_PACKAGES = {
     "fonts-noto-cjk": "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",  # PDF: Chinese
     "fonts-noto-core": "/usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf",  # PDF: English
 }
+# The browser tests drive Debian's Chromium (never a downloaded browser).
+TEST_PACKAGES = {**SYSTEM_PACKAGES, "chromium": "/usr/bin/chromium"}
 
 
 def ensure_system_packages(session: nox.Session, packages: dict[str, str]) -> None:
@@ -52,7 +54,7 @@ def render(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """The full test suite: unit, functional (CLI), output (the real report)."""
     session.install("-e", ".[test]")
-    ensure_system_packages(session, SYSTEM_PACKAGES)
+    ensure_system_packages(session, TEST_PACKAGES)
     session.run("pytest", *session.posargs)
 
 

@@ -112,6 +112,29 @@ def cmd_stamp(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_preview(args: argparse.Namespace) -> int:
+    from .engine import embedded
+    from .preview import serve, watch
+
+    project = _project(args)
+
+    def rebuild() -> None:
+        start = time.perf_counter()
+        report = embedded.render(Project(project.root), formats=frozenset({"html"}))
+        if not report.up_to_date:
+            err_console.print(f"rebuilt in {time.perf_counter() - start:.1f} s "
+                              f"({len(report.executed)} chapter(s) executed)")
+
+    try:
+        rebuild()
+    except ReportkitError as error:
+        err_console.print(error.format(project.root))
+    serve(project, args.host, args.port, rebuild, lambda: watch(project),
+          ready=lambda url: err_console.print(f"Serving {project.output_dir.name}/ at {url} "
+                                              "(HTML only; Ctrl-C to stop)"))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reportkit",
@@ -134,6 +157,16 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--force", action="store_true",
                         help="ignore the build cache (_cache/) and execute every chapter")
     render.set_defaults(func=cmd_render)
+
+    preview = sub.add_parser(
+        "preview", help="serve the site on localhost and rebuild it when sources change",
+        description="Build the HTML site, serve it on localhost, and rebuild it whenever a chapter, "
+                    "data file, the bibliography or the configuration changes; open pages reload "
+                    "themselves. A failed rebuild prints its error and keeps serving the last good site.",
+    )
+    preview.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    preview.add_argument("--port", type=int, default=4242, help="port (default 4242; 0 picks a free one)")
+    preview.set_defaults(func=cmd_preview)
 
     clean = sub.add_parser("clean", help="remove the build cache (_cache/)",
                            description="Remove the build cache. It is safe to delete at any time; "

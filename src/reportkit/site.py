@@ -23,9 +23,10 @@ from .i18n import Language
 from .project import ChapterEntry, Project
 from .registry import Registry, Statistic
 
-ASSETS = ("site.css", "language.js", "charts.js", "provenance.js")
+ASSETS = ("site.css", "language.js", "charts.js", "provenance.js", "search.js", "favicon.svg")
 VEGA_BUNDLE = "vega.js"  # Vega, Vega-Lite and Vega-Embed, one script for every chart
 ALIGN_STYLE = re.compile(r' style="text-align: (left|right|center);"')
+COLGROUP = re.compile(r"<colgroup>.*?</colgroup>\s*", re.S)  # pandoc's relative widths, as inline styles
 STAT_SPAN = re.compile(r'<span class="stat" data-stat="([a-z0-9-]+)">(.*?)</span>')
 
 
@@ -79,7 +80,7 @@ class SiteWriter:
     def finish_body(self, body: str, registry: Registry, language: Language) -> str:
         """pandoc's HTML made fit for the site: provenance on statistics, and no inline
         styles (the Content-Security-Policy forbids them)."""
-        body = ALIGN_STYLE.sub(r' class="align-\1"', body)
+        body = COLGROUP.sub("", ALIGN_STYLE.sub(r' class="align-\1"', body))
         return self._decorate_stats(body, registry, language)
 
     def _decorate_stats(self, body: str, registry: Registry, language: Language) -> str:
@@ -101,7 +102,7 @@ class SiteWriter:
                            f"{html.escape(v)}</span>" for k, v in rows)
             span = (f'<span class="stat stat-{stat.status}" data-stat="{stat.id}" data-status="{stat.status}" '
                     f'aria-describedby="{note_id}">{match.group(2)}</span>'
-                    f'<span class="provenance" role="tooltip" id="{note_id}">{note}</span>')
+                    f'<span class="provenance" role="tooltip" id="{note_id}" data-pagefind-ignore>{note}</span>')
             target = f"{self.appendix_page or '../data/statistics.csv'}#stat-{stat.id}"
             return f'<a class="stat-link" href="{target}">{span}</a>'
 

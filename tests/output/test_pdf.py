@@ -15,9 +15,8 @@ from bs4 import BeautifulSoup
 from reportkit.pdf import pdf_name
 from reportkit.project import Project
 
-from ..conftest import ROOT, Result
+from ..conftest import ROOT, Result, copy_report
 from ..pdfs import font_names, notdef_glyphs
-from .conftest import copy_report
 
 ARTIFACTS = ROOT / "test-artifacts" / "pdf"
 EXPECTED_FONTS = {"zh-Hant": "NotoSerifCJKtc", "zh-Hans": "NotoSerifCJKsc", "en": "NotoSerif-"}

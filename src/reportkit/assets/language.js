@@ -1,5 +1,5 @@
 // Send the reader to the edition in their preferred language, when we publish it.
-(function () {
+function chooseLanguage() {
   if (sessionStorage.getItem("reportkit-chosen")) return;
   var links = document.querySelectorAll("a[data-lang]");
   var wanted = (navigator.languages || [navigator.language || ""]).map(function (l) { return l.toLowerCase(); });
@@ -20,4 +20,6 @@
     });
     if (best) { sessionStorage.setItem("reportkit-chosen", "1"); window.location.replace(best.href); return; }
   }
-})();
+}
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", chooseLanguage);
+else chooseLanguage();

@@ -26,7 +26,7 @@ from ..i18n import Language
 from ..pdf import build_timestamp, chapter_heading, pdf_name, render_book
 from ..project import ChapterEntry, Project
 from ..site import SiteWriter, publish, staging_dir
-from ..tools import pandoc
+from ..tools import pagefind, pandoc
 from ..tools.typst import FONT_PATH_ENV
 from .kernel import Executed, execute_all
 from .markdown import Assembler, Target, targets
@@ -235,6 +235,8 @@ def render(project: Project, progress: Progress | None = None,
             for future in [pool.submit(task) for task in tasks]:
                 future.result()
         site.write_common(cache)
+        if "html" in formats:
+            pagefind.index(staging)
         publish(staging, project.output_dir)
     cache.set_stamp(fingerprint)
     return report

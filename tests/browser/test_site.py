@@ -1,0 +1,151 @@
+"""The site as readers use it, in Chromium: clean loads, offline, switcher, search,
+provenance on hover and focus, charts, accessibility (axe-core), screenshots."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from reportkit.project import Project
+
+from ..conftest import ROOT
+
+ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
+SCREENSHOTS_FOR_README = ROOT / "docs" / "screenshots"
+REPO = Project(ROOT)
+PAGES = [(lang.code, entry.html_name) for lang in REPO.languages for entry in REPO.chapters]
+
+
+class Page:
+    """A browser tab that records console messages, failures and every request."""
+
+    def __init__(self, context: Any, base: str):
+        self.page = context.new_page()
+        self.base = base
+        self.console: list[str] = []
+        self.failed: list[str] = []
+        self.outside: list[str] = []
+        self.page.on("console", lambda m: self.console.append(f"{m.type}: {m.text}")
+                     if m.type in ("error", "warning") else None)
+        self.page.on("pageerror", lambda e: self.console.append(f"pageerror: {e}"))
+        self.page.on("requestfailed", lambda r: self.failed.append(r.url))
+        self.page.route("**/*", self._route)
+
+    def _route(self, route: Any) -> None:
+        if route.request.url.startswith(self.base):
+            route.continue_()
+        else:
+            self.outside.append(route.request.url)
+            route.abort()
+
+    def open(self, path: str) -> Any:
+        self.page.goto(self.base + path, wait_until="networkidle")
+        return self.page
+
+
+@pytest.fixture
+def tab(browser_context: Any, site_url: str) -> Iterator[Page]:
+    page = Page(browser_context, site_url)
+    yield page
+    page.page.close()
+
+
+@pytest.mark.parametrize(("lang", "name"), PAGES, ids=[f"{lang}-{name}" for lang, name in PAGES])
+def test_page_loads_cleanly_offline_and_accessibly(tab: Page, lang: str, name: str) -> None:
+    page = tab.open(f"{lang}/{name}")
+    page.wait_for_timeout(200)
+    assert tab.console == [] and tab.failed == [] and tab.outside == []
+    results = Axe().run(page)
+    serious = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+    assert serious == [], [(v["id"], v["help"], len(v["nodes"])) for v in serious]
+
+
+@pytest.mark.parametrize(("preferred", "lang"), [(["zh-TW", "zh"], "zh-Hant"), (["zh-CN"], "zh-Hans"),
+                                                (["en-GB", "en"], "en"), (["fr-FR", "zh-HK"], "zh-Hant")])
+def test_language_chooser_follows_the_browser(tab: Page, preferred: list[str], lang: str) -> None:
+    tab.page.add_init_script(f"Object.defineProperty(navigator, 'languages', {{get: () => {preferred!r}}});")
+    page = tab.open("index.html")
+    page.wait_for_url(f"**/{lang}/index.html")
+    assert tab.outside == [] and tab.console == []
+
+
+@pytest.mark.parametrize("lang", [lang.code for lang in REPO.languages])
+def test_switcher_lands_on_the_same_chapter(tab: Page, lang: str) -> None:
+    for entry in REPO.chapters:
+        page = tab.open(f"{lang}/{entry.html_name}")
+        for link in page.locator(".language-switcher a").all():
+            target = link.get_attribute("href")
+            assert target.endswith(f"/{entry.html_name}")
+        other = page.locator(".language-switcher a").first
+        other.click()
+        page.wait_for_load_state()
+        assert page.url.endswith(f"/{entry.html_name}")
+        back = page.locator(f'.language-switcher a[href="../{lang}/{entry.html_name}"]')
+        back.click()
+        page.wait_for_load_state()
+        assert page.url.endswith(f"/{lang}/{entry.html_name}")
+
+
+@pytest.mark.parametrize(
+    ("lang", "query", "page_name"),
+    [("zh-Hant", "版權", "04-copyright.html"), ("zh-Hant", "深度偽造", "03-ethics.html"),
+     ("zh-Hans", "版权", "04-copyright.html"), ("en", "copyright", "04-copyright.html")],
+)
+def test_search_finds_the_chapter(tab: Page, lang: str, query: str, page_name: str) -> None:
+    page = tab.open(f"{lang}/index.html")
+    box = page.locator("#search input")
+    box.fill(query)
+    page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+    links = [a.get_attribute("href") for a in page.locator(".pagefind-ui__result-link").all()]
+    assert any(href.split("#")[0].endswith(f"/{lang}/{page_name}") for href in links), links
+    assert tab.console == [] and tab.outside == []
+
+
+def test_provenance_shows_on_hover_and_on_keyboard_focus(tab: Page) -> None:
+    page = tab.open("zh-Hant/05-economy.html")
+    link = page.locator("main a.stat-link").first
+    note = link.locator(".provenance")
+    assert not note.is_visible()
+    link.hover()
+    assert note.is_visible()
+    assert "Exhibit" in note.inner_text() or note.inner_text().strip()
+    page.mouse.move(0, 0)
+    page.locator("main h1").click()
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('stat-link')"):
+            break
+    focused = page.locator("a.stat-link:focus .provenance")
+    assert focused.count() == 1 and focused.is_visible()
+
+
+@pytest.mark.parametrize("lang", [lang.code for lang in REPO.languages])
+def test_charts_render_with_the_site_runtime(tab: Page, lang: str) -> None:
+    for name in ("05-economy.html", "06-perspectives.html"):
+        page = tab.open(f"{lang}/{name}")
+        charts = page.locator(".vega-chart")
+        page.wait_for_function(
+            "document.querySelectorAll('.vega-ready').length === document.querySelectorAll('.vega-chart').length")
+        assert charts.count() >= 3
+        assert page.locator(".vega-ready .vega-interactive svg").count() == charts.count()
+        assert tab.console == [] and tab.outside == []
+
+
+@pytest.mark.parametrize("lang", [lang.code for lang in REPO.languages])
+@pytest.mark.parametrize(("device", "width"), [("desktop", 1280), ("mobile", 390)])
+def test_screenshots(tab: Page, lang: str, device: str, width: int) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    tab.page.set_viewport_size({"width": width, "height": 900})
+    for name in ("index.html", "05-economy.html"):
+        page = tab.open(f"{lang}/{name}")
+        path = ARTIFACTS / f"{lang}-{name.removesuffix('.html')}-{device}.png"
+        page.screenshot(path=str(path))
+        assert path.stat().st_size > 10_000
+        if os.environ.get("REPORTKIT_UPDATE_SCREENSHOTS") == "1" and lang == "zh-Hant" and device == "desktop":
+            SCREENSHOTS_FOR_README.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, SCREENSHOTS_FOR_README / path.name)
