@@ -36,6 +36,14 @@ def cmd_render(args: argparse.Namespace) -> int:
         err_console.print(f"Rendering {project.book(project.source_language).title} "
                           f"({', '.join(lang.code for lang in project.languages)})")
     formats = embedded.FORMATS if args.to == "all" else frozenset({args.to})
+    if args.engine == "quarto":
+        from .engine import quarto
+
+        out = quarto.render(project, formats)
+        if not quiet:
+            err_console.print(f"Quarto rendered {out.relative_to(project.root)}/ in "
+                              f"{time.perf_counter() - start:.1f} s")
+        return 0
     report = embedded.render(project, progress, formats, force=args.force)
     if report.up_to_date:
         if not quiet:
@@ -45,6 +53,15 @@ def cmd_render(args: argparse.Namespace) -> int:
         err_console.print(f"Published {report.output.relative_to(project.root)}/ in "
                           f"{time.perf_counter() - start:.1f} s ({len(report.executed)} chapter(s) "
                           f"executed, {len(report.reused)} from the cache)")
+    return 0
+
+
+def cmd_pre_render(args: argparse.Namespace) -> int:
+    from .generate import generate
+
+    project = _project(args)
+    for path in generate(project):
+        print(f"generated {path.relative_to(project.root)}")
     return 0
 
 
@@ -154,6 +171,9 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--to", choices=("all", "html", "pdf"), default="all",
                         help="build the HTML site, the PDFs, or both (default); a format not "
                              "built keeps its last good output")
+    render.add_argument("--engine", choices=("auto", "embedded", "quarto"), default="auto",
+                        help="auto (default) and embedded use the built-in engine, which needs only "
+                             "registry packages; quarto runs `quarto render --profile <lang>` per language")
     render.add_argument("--force", action="store_true",
                         help="ignore the build cache (_cache/) and execute every chapter")
     render.set_defaults(func=cmd_render)
@@ -167,6 +187,14 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     preview.add_argument("--port", type=int, default=4242, help="port (default 4242; 0 picks a free one)")
     preview.set_defaults(func=cmd_preview)
+
+    pre_render = sub.add_parser(
+        "pre-render", help="write the generated languages (zh-Hans) for Quarto",
+        description="Write the chapters and Quarto profile of every generated language (Simplified "
+                    "Chinese, from Traditional Chinese with OpenCC). Quarto runs this as the project's "
+                    "pre-render script; the embedded engine does it by itself.",
+    )
+    pre_render.set_defaults(func=cmd_pre_render)
 
     clean = sub.add_parser("clean", help="remove the build cache (_cache/)",
                            description="Remove the build cache. It is safe to delete at any time; "

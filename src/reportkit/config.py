@@ -89,6 +89,7 @@ class QuartoConfig(Strict):
 
     project: ProjectSection
     profile: ProfileSection
+    jupyter: str | None = None  # the kernel Quarto executes chapters with
     bibliography: str
     execute: Execute = Execute()
     format: dict[Literal["html", "typst"], dict[str, Any]] = {}
