@@ -56,6 +56,43 @@ def cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    from .edition import compare, to_markdown
+
+    project = _project(args)
+    diff = compare(project, args.ref)
+    if args.format == "json":
+        print(diff.to_json())
+        return 0
+    if args.format == "md":
+        print(f"### {project.book(project.source_language).title}: {diff.base} → edition {diff.edition}\n")
+        print(to_markdown(diff))
+        return 0
+    console = Console(highlight=False)
+    table = Table(title=f"Statistics: {diff.base} (edition {diff.base_edition}) → working tree "
+                        f"(edition {diff.edition})", title_justify="left")
+    for column in ("statistic", "change", "before", "after", "absolute", "relative", "source changed"):
+        table.add_column(column, justify="right" if column in ("before", "after", "absolute", "relative") else "left")
+    for c in diff.statistics:
+        table.add_row(c.id, c.change, "" if c.old is None else f"{c.old:g}", "" if c.new is None else f"{c.new:g}",
+                      "" if c.absolute is None else f"{c.absolute:+g}",
+                      "" if c.relative is None else f"{c.relative:+.1%}", "yes" if c.source_changed else "")
+    console.print(table)
+    for key in diff.citations_added:
+        console.print(f"[green]+ cites[/green] {key}")
+    for key in diff.citations_removed:
+        console.print(f"[red]- cites[/red] {key}")
+    for s in diff.sentences:
+        console.print(f"\n[bold]{s.language}/{s.chapter}[/bold] ({', '.join(s.statistics)})")
+        console.print(f"  [red]- {s.before or '(none)'}[/red]")
+        console.print(f"  [green]+ {s.after or '(none)'}[/green]")
+    if not (diff.statistics or diff.citations_added or diff.citations_removed):
+        console.print("no statistics or citations changed")
+    return 0
+
+
 def cmd_pre_render(args: argparse.Namespace) -> int:
     from .generate import generate
 
@@ -187,6 +224,18 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     preview.add_argument("--port", type=int, default=4242, help="port (default 4242; 0 picks a free one)")
     preview.set_defaults(func=cmd_preview)
+
+    diff = sub.add_parser(
+        "diff", help="what changed since another edition (a git tag, branch or commit)",
+        description="Compare the working tree's edition with REF, read from git without a checkout: "
+                    "statistics added, removed and changed (before → after, absolute and relative change, "
+                    "source changed or not), citations added and removed, and per language the sentences "
+                    "whose figures changed.",
+    )
+    diff.add_argument("ref", help="a git revision, e.g. the previous edition's tag edition-2025")
+    diff.add_argument("--format", choices=("table", "json", "md"), default="table",
+                      help="a table for the terminal (default), json, or md for a pull-request comment")
+    diff.set_defaults(func=cmd_diff)
 
     pre_render = sub.add_parser(
         "pre-render", help="write the generated languages (zh-Hans) for Quarto",

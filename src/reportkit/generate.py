@@ -12,14 +12,13 @@ from .project import Project
 def generate(project: Project) -> list[Path]:
     """Write every generated language's Quarto profile and chapters; return what changed."""
     written = []
-    for language in project.languages:
-        text = project.generated_profile_text(language)
-        if text is not None and write_if_changed(project.root / profile_file(language.code), text):
-            written.append(project.root / profile_file(language.code))
     glossary = project.root / GLOSSARY_FILE
     for language in project.languages:
-        if not project.is_generated(language):
+        text = project.generated_profile_text(language)
+        if text is None:
             continue
+        if write_if_changed(project.root / profile_file(language.code), text):
+            written.append(project.root / profile_file(language.code))
         origin = project.origin(language)
         for entry in project.chapters:
             source = project.chapter_path(entry, origin).read_text(encoding="utf-8")

@@ -34,7 +34,7 @@ _UI_KEYS = (
     "contents", "previous", "next", "references", "source", "locator", "status",
     "measure", "languages", "figure", "table", "section", "chapter", "appendix",
     "status-confirmed", "status-differs", "status-unverified", "skip", "menu", "search",
-    "edition", "pdf", "value", "used-in", "stale",
+    "edition", "pdf", "value", "used-in", "stale", "horizon-passed", "changes", "changes-intro",
 )
 
 LANGUAGES: dict[str, Language] = {
@@ -48,6 +48,7 @@ LANGUAGES: dict[str, Language] = {
                 "已查證", "與初稿不同", "未經查證", "跳至內容", "選單", "搜尋",
                 "版次", "PDF 版", "數值", "出現章節",
                 "本譯文的原文已有修改，譯文可能未反映最新內容。",
+                "預測的目標年份已過", "本版更新", "本頁比較本版與前一版次的統計數字、引用文獻與相關句子。",
             ), strict=True)),
         ),
         Language(
@@ -58,6 +59,7 @@ LANGUAGES: dict[str, Language] = {
                 "已核实", "与初稿不同", "未经核实", "跳至正文", "菜单", "搜索",
                 "版次", "PDF 版", "数值", "出现章节",
                 "本译文的原文已有修改，译文可能未反映最新内容。",
+                "预测的目标年份已过", "本版更新", "本页比较本版与前一版次的统计数字、引用文献与相关句子。",
             ), strict=True)),
         ),
         Language(
@@ -69,6 +71,9 @@ LANGUAGES: dict[str, Language] = {
                 "Search", "Edition", "PDF", "Value", "Used in",
                 "The Traditional Chinese original of this chapter has changed since it was "
                 "translated; this translation may be out of date.",
+                "forecast horizon has passed", "What changed",
+                "This page compares this edition's statistics, citations and the sentences that show them "
+                "with the previous edition.",
             ), strict=True)),
         ),
     )

@@ -9,6 +9,7 @@ and :func:`recompute` checks that the table still gives the row's value.
 from __future__ import annotations
 
 import csv
+import io
 import math
 import re
 from collections.abc import Iterator
@@ -138,36 +139,38 @@ class Registry:
         path = data_dir / REGISTRY_FILE
         if not path.is_file():
             raise RegistryError("registry file not found", path)
-        with path.open(encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh)
-            header = tuple(reader.fieldnames or ())
-            if header != COLUMNS:
-                missing = [c for c in COLUMNS if c not in header]
-                extra = [c for c in header if c not in COLUMNS]
-                raise RegistryError(
-                    f"columns must be {', '.join(COLUMNS)}"
-                    + (f"; missing: {', '.join(missing)}" if missing else "")
-                    + (f"; unknown: {', '.join(extra)}" if extra else ""),
-                    path, 1,
-                )
-            rows: list[Statistic] = []
-            seen: dict[str, int] = {}
-            for record in reader:
-                line = reader.line_num
-                cells = {k: v for k, v in record.items() if v not in ("", None)}
-                if None in record:
-                    raise RegistryError("row has more cells than the header", path, line)
-                try:
-                    stat = Statistic.model_validate({**cells, "line": line})
-                except ValidationError as err:
-                    ident = record.get("id") or "?"
-                    raise RegistryError(f"[{ident}] {_cell_errors(err)}", path, line) from None
-                if stat.id in seen:
-                    raise RegistryError(
-                        f"[{stat.id}] duplicate id (first on line {seen[stat.id]})", path, line
-                    )
-                seen[stat.id] = line
-                rows.append(stat)
+        return cls.parse(path.read_text(encoding="utf-8"), path)
+
+    @classmethod
+    def parse(cls, text: str, path: Path) -> Registry:
+        """The registry in `text` (the contents of `path`, perhaps at another git revision)."""
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        header = tuple(reader.fieldnames or ())
+        if header != COLUMNS:
+            missing = [c for c in COLUMNS if c not in header]
+            extra = [c for c in header if c not in COLUMNS]
+            raise RegistryError(
+                f"columns must be {', '.join(COLUMNS)}"
+                + (f"; missing: {', '.join(missing)}" if missing else "")
+                + (f"; unknown: {', '.join(extra)}" if extra else ""),
+                path, 1,
+            )
+        rows: list[Statistic] = []
+        seen: dict[str, int] = {}
+        for record in reader:
+            line = reader.line_num
+            cells = {k: v for k, v in record.items() if v not in ("", None)}
+            if None in record:
+                raise RegistryError("row has more cells than the header", path, line)
+            try:
+                stat = Statistic.model_validate({**cells, "line": line})
+            except ValidationError as err:
+                ident = record.get("id") or "?"
+                raise RegistryError(f"[{ident}] {_cell_errors(err)}", path, line) from None
+            if stat.id in seen:
+                raise RegistryError(f"[{stat.id}] duplicate id (first on line {seen[stat.id]})", path, line)
+            seen[stat.id] = line
+            rows.append(stat)
         return cls(path, rows)
 
     def __contains__(self, stat_id: object) -> bool:

@@ -69,12 +69,13 @@ def _environment() -> jinja2.Environment:
 
 class SiteWriter:
     def __init__(self, project: Project, staging: Path, titles: dict[str, dict[str, str]],
-                 appendix_page: str | None, pdf_names: dict[str, str]):
+                 appendix_page: str | None, pdf_names: dict[str, str], changes_page: str | None = None):
         self.project = project
         self.staging = staging
         self.titles = titles  # language code -> chapter name -> title
         self.appendix_page = appendix_page
         self.pdf_names = pdf_names  # language code -> PDF file name, for languages that have one
+        self.changes_page = changes_page
         self.env = _environment()
 
     def finish_body(self, body: str, registry: Registry, language: Language) -> str:
@@ -98,9 +99,13 @@ class SiteWriter:
             t = language.t
             rows = [(t("measure"), localized_field(stat, "measure", language)), (t("source"), source),
                     (t("locator"), stat.locator), (t("status"), t(f"status-{stat.status}"))]
+            expired = stat.horizon is not None and stat.horizon < self.project.config.reportkit.edition
+            if expired:
+                rows.append(("⌛", f"{t('horizon-passed')} ({stat.horizon})"))
             note = "".join(f'<span class="provenance-row"><span class="provenance-key">{html.escape(k)}</span> '
                            f"{html.escape(v)}</span>" for k, v in rows)
-            span = (f'<span class="stat stat-{stat.status}" data-stat="{stat.id}" data-status="{stat.status}" '
+            classes = f"stat stat-{stat.status}" + (" stat-expired" if expired else "")
+            span = (f'<span class="{classes}" data-stat="{stat.id}" data-status="{stat.status}" '
                     f'aria-describedby="{note_id}">{match.group(2)}</span>'
                     f'<span class="provenance" role="tooltip" id="{note_id}" data-pagefind-ignore>{note}</span>')
             target = f"{self.appendix_page or '../data/statistics.csv'}#stat-{stat.id}"
@@ -108,36 +113,45 @@ class SiteWriter:
 
         return STAT_SPAN.sub(one, body)
 
-    def write_page(self, language: Language, entry: ChapterEntry, toc: str, body: str,
-                   notice: str | None = None) -> Path:
-        chapters = self.project.chapters
+    def _links(self, language: Language, current: str) -> list[PageLink]:
         titles = self.titles[language.code]
         parts = self.project.parts(language)
         links = []
         previous_part: str | None = None
-        for e in chapters:
+        for e in self.project.chapters:
             part = parts.get(e.name)
             part_start = part if part and part != previous_part else None
             previous_part = part
-            links.append(PageLink(e.html_name, titles[e.name], e.number, e is entry, part_start))
-        position = chapters.index(entry)
-        alternates = [
-            Alternate(lang.code, lang.bcp47, lang.name, f"../{lang.code}/{entry.html_name}")
-            for lang in self.project.languages
-        ]
-        page = self.env.get_template("page.html").render(
-            lang=language, book_title=self.project.book(language).title,
-            page_title=titles[entry.name], number=entry.number, toc=toc, body=body, notice=notice,
-            chapters=links, alternates=alternates, root="../",
-            prev=links[position - 1] if position > 0 else None,
-            next=links[position + 1] if position + 1 < len(links) else None,
-            edition=self.project.config.reportkit.edition, version=__version__,
-            pdf=self.pdf_names.get(language.code), charts='class="vega-chart"' in body,
+            links.append(PageLink(e.html_name, titles[e.name], e.number, e.html_name == current, part_start))
+        return links
+
+    def _render(self, language: Language, page: str, title: str, number: str | None, toc: str, body: str,
+                notice: str | None, prev: PageLink | None, next_: PageLink | None) -> Path:
+        alternates = [Alternate(lang.code, lang.bcp47, lang.name, f"../{lang.code}/{page}")
+                      for lang in self.project.languages]
+        html_text = self.env.get_template("page.html").render(
+            lang=language, book_title=self.project.book(language).title, page_title=title, number=number,
+            toc=toc, body=body, notice=notice, chapters=self._links(language, page), alternates=alternates,
+            root="../", prev=prev, next=next_, edition=self.project.config.reportkit.edition,
+            version=__version__, pdf=self.pdf_names.get(language.code), changes=self.changes_page,
+            charts='class="vega-chart"' in body,
         )
-        path = self.staging / language.code / entry.html_name
+        path = self.staging / language.code / page
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(page, encoding="utf-8")
+        path.write_text(html_text, encoding="utf-8")
         return path
+
+    def write_page(self, language: Language, entry: ChapterEntry, toc: str, body: str,
+                   notice: str | None = None) -> Path:
+        links = self._links(language, entry.html_name)
+        position = self.project.chapters.index(entry)
+        return self._render(language, entry.html_name, self.titles[language.code][entry.name], entry.number,
+                            toc, body, notice, links[position - 1] if position > 0 else None,
+                            links[position + 1] if position + 1 < len(links) else None)
+
+    def write_extra_page(self, language: Language, page: str, title: str, toc: str, body: str) -> Path:
+        """A page outside the book (e.g. what changed since the last edition)."""
+        return self._render(language, page, title, None, toc, body, None, None, None)
 
     def write_common(self, cache: BuildCache) -> None:
         assets = self.staging / "assets"

@@ -27,8 +27,8 @@ RULES: dict[str, str] = {
     "parity": "languages disagree on which statistics (ids, with counts) or citations a chapter has",
     "translation-stale": "a translation records a source hash that is not its source chapter's "
                          "current one (warning; error with --strict)",
+    "forecast-expired": "a statistic forecasts a year earlier than the edition (warning; error with --strict)",
 }
-WARNINGS = frozenset({"translation-stale"})
 
 
 @dataclass(frozen=True, order=True)

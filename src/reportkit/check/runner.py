@@ -111,14 +111,18 @@ def check_pdf(project: Project, registry: Registry, language: Language,
                    names={n for r in reports for n in r.names},
                    heading_numbers={n for r in reports for n in r.heading_numbers})
     findings = pdf.findings
-    html_ids = Counter(sid for report in reports for sid in report.all_ids)
-    if Counter(pdf.stat_ids) != html_ids:
-        missing = sorted((html_ids - Counter(pdf.stat_ids)).elements())
-        extra = sorted((Counter(pdf.stat_ids) - html_ids).elements())
-        findings.append(Finding(pdf.path, 0, "parity", "shows different statistics than the HTML pages: "
-                                + "; ".join(p for p in (f"missing {', '.join(missing)}" if missing else "",
-                                                        f"extra {', '.join(extra)}" if extra else "") if p)))
+    difference = _difference(Counter(sid for report in reports for sid in report.all_ids), Counter(pdf.stat_ids))
+    if difference:
+        findings.append(Finding(pdf.path, 0, "parity", f"shows different statistics than the HTML pages: {difference}"))
     return findings
+
+
+def _difference(expected: Counter[str], actual: Counter[str]) -> str:
+    """What `actual` lacks and has in excess of `expected` ("" when they are equal)."""
+    missing = sorted((expected - actual).elements())
+    extra = sorted((actual - expected).elements())
+    return "; ".join(part for part in (f"missing {', '.join(missing)}" if missing else "",
+                                       f"extra {', '.join(extra)}" if extra else "") if part)
 
 
 def check_usage(project: Project, registry: Registry, pages: dict[str, dict[str, PageReport]]) -> list[Finding]:
@@ -138,28 +142,14 @@ def check_usage(project: Project, registry: Registry, pages: dict[str, dict[str,
                 if name not in pages[source]:
                     continue
                 reference = pages[source][name]
-                if reference.citations != report.citations:
-                    missing_keys = sorted(reference.citations - report.citations)
-                    extra_keys = sorted(report.citations - reference.citations)
-                    findings.append(Finding(
-                        report.path, 0, "parity",
-                        f"cites different works than {source}/{name}: "
-                        + "; ".join(p for p in (
-                            f"missing {', '.join(missing_keys)}" if missing_keys else "",
-                            f"extra {', '.join(extra_keys)}" if extra_keys else "") if p),
-                    ))
-                expected = Counter(reference.prose_ids)
-                actual = Counter(report.prose_ids)
-                if expected != actual:
-                    missing = sorted((expected - actual).elements())
-                    extra = sorted((actual - expected).elements())
-                    findings.append(Finding(
-                        report.path, 0, "parity",
-                        f"shows different statistics than {source}/{name}: "
-                        + "; ".join(p for p in (
-                            f"missing {', '.join(missing)}" if missing else "",
-                            f"extra {', '.join(extra)}" if extra else "") if p),
-                    ))
+                for what, expected, actual in (
+                    ("cites different works", Counter(reference.citations), Counter(report.citations)),
+                    ("shows different statistics", Counter(reference.prose_ids), Counter(report.prose_ids)),
+                ):
+                    difference = _difference(expected, actual)
+                    if difference:
+                        findings.append(Finding(report.path, 0, "parity",
+                                                f"{what} than {source}/{name}: {difference}"))
     return findings
 
 
@@ -180,9 +170,20 @@ def check_translations(project: Project) -> list[Finding]:
     return findings
 
 
+def check_forecasts(project: Project, registry: Registry) -> list[Finding]:
+    edition = project.config.reportkit.edition
+    path = _rel(project, project.data_dir / "statistics.csv")
+    return [Finding(path, stat.line, "forecast-expired",
+                    f"[{stat.id}] forecasts {stat.horizon}, before this {edition} edition: say so in the text, "
+                    "or update it to a newer source", Severity.WARNING)
+            for stat in registry if stat.horizon is not None and stat.horizon < edition]
+
+
 def run_checks(project: Project) -> list[Finding]:
     findings, registry, _ = check_sources(project)
     findings += check_translations(project)
+    if registry is not None:
+        findings += check_forecasts(project, registry)
     if registry is not None:
         site_findings, pages = check_site(project, registry)
         findings += site_findings

@@ -20,6 +20,7 @@ from pathlib import Path
 from .. import chapter as chapter_mod
 from ..cache import BuildCache, digest, environment, file_hash, site_fingerprint
 from ..chapter import Chapter, translation_source_hash
+from ..edition import EditionDiff, compare, git, previous_edition_tag, to_markdown
 from ..errors import BibliographyError, ChapterSyntaxError
 from ..generate import generate
 from ..i18n import Language
@@ -34,6 +35,7 @@ from .markdown import Assembler, Target, targets
 Progress = Callable[[str, str, str], None]  # (language, chapter or file name, event)
 FORMATS = frozenset({"html", "pdf"})
 WORKERS_ENV = "REPORTKIT_WORKERS"
+CHANGES_PAGE = "changes.html"  # "what changed", when a previous edition is tagged
 STATISTICS_TABLE_CALL = "statistics_table("
 
 
@@ -147,8 +149,10 @@ def render(project: Project, progress: Progress | None = None,
     notify = progress or (lambda *_: None)
     cache = BuildCache(project.root, enabled=not force)
     report = BuildReport(project.output_dir)
+    base = previous_edition_tag(project)
+    base_commit = git(project.root, "rev-parse", base).strip() if base else ""
     fingerprint = site_fingerprint(project.root, list(project.config.reportkit.generated), formats,
-                                   environment())
+                                   digest(environment(), base_commit))
     if cache.stamp() == fingerprint and (project.output_dir / "index.html").is_file():
         report.up_to_date = True
         return report
@@ -177,7 +181,7 @@ def render(project: Project, progress: Progress | None = None,
             shutil.copytree(project.output_dir, staging, dirs_exist_ok=True)
         pdf_names = {lang.code: pdf_name(project, lang) for lang in project.languages
                      if "pdf" in formats or (staging / lang.code / pdf_name(project, lang)).is_file()}
-        site = SiteWriter(project, staging, titles, appendix, pdf_names)
+        site = SiteWriter(project, staging, titles, appendix, pdf_names, CHANGES_PAGE if base else None)
         cited = sorted({k for job in source_jobs for k in job.chapter.citations})
         source_by_name = {job.entry.name: job.chapter for job in source_jobs}
 
@@ -225,9 +229,19 @@ def render(project: Project, progress: Progress | None = None,
             event = f"pdf {seconds:.1f} s" if cached is None else "pdf cached"
             notify(language.code, pdf_name(project, language), event)
 
+        def changes_page(language: Language, changes: EditionDiff) -> None:
+            title = language.t("changes")
+            markdown = f"{language.t('changes-intro')}\n\n{to_markdown(changes, language)}"
+            toc, body = pandoc.to_html(markdown, _metadata(language, []), project.bibliography.path,
+                                       project.chapter_dir(language))
+            site.write_extra_page(language, CHANGES_PAGE, title, toc, body)
+
         tasks: list[Callable[[], None]] = []
         if "html" in formats:
             tasks += [partial(html_page, job, xrefs) for _, jobs, xrefs in plans for job in jobs]
+            if base:
+                changes = compare(project, base)
+                tasks += [partial(changes_page, language, changes) for language in project.languages]
         if "pdf" in formats:
             timestamp = build_timestamp(project.root)
             tasks += [partial(pdf_book, language, jobs, xrefs) for language, jobs, xrefs in plans]

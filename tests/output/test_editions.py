@@ -1,0 +1,136 @@
+"""Yearly editions: `reportkit diff` against a tagged edition in a temporary git repository,
+the site's "what changed" page, and expired forecasts."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from reportkit.check import Severity, run_checks
+from reportkit.project import Project
+
+from ..conftest import Result, copy_report
+
+CHANGED, OLD, NEW = "pwc-ai-skills-wage-premium", 0.56, 0.58
+REMOVED, ADDED, ADDED_VALUE = "dfdc-dataset-videos", "dfdc-dataset-videos-2026", 120000
+
+
+def _git(root: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args], cwd=root,
+                   check=True, capture_output=True)
+
+
+def _set_edition(root: Path, year: int) -> None:
+    config = root / "_quarto.yml"
+    text = config.read_text(encoding="utf-8")
+    old = next(line for line in text.splitlines() if line.strip().startswith("edition:"))
+    config.write_text(text.replace(old, f"  edition: {year}"), encoding="utf-8")
+
+
+def _rewrite_csv(path: Path, change: Callable[[list[dict[str, str]]], list[dict[str, str]]]) -> None:
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        fields, rows = list(reader.fieldnames or []), list(reader)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(change(rows))
+
+
+@pytest.fixture(scope="module")
+def two_editions(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The report tagged as edition 2025, then a 2026 working tree with a changed, a removed
+    and an added statistic (the added one replaces the removed one in every language)."""
+    root = copy_report(tmp_path_factory.mktemp("editions") / "report")
+    _set_edition(root, 2025)
+    _git(root, "init", "-q")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "edition 2025")
+    _git(root, "tag", "edition-2025")
+    _set_edition(root, 2026)
+
+    def change(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+        values = {CHANGED: {"value": str(NEW)}, REMOVED: {"id": ADDED, "value": str(ADDED_VALUE)}}
+        return [{**row, **values.get(row["id"], {})} for row in rows]
+
+    _rewrite_csv(root / "data/statistics.csv", change)
+    _rewrite_csv(root / "data/pwc-2025-wage-premium.csv",
+                 lambda rows: [{**r, "ai_skills_wage_premium": str(NEW)} if r["year"] == "2024" else r for r in rows])
+    for chapter in (root / "chapters").rglob("03-ethics.qmd"):
+        text = chapter.read_text(encoding="utf-8")
+        chapter.write_text(text.replace(f'stat("{REMOVED}")', f'stat("{ADDED}")'), encoding="utf-8")
+    assert subprocess.run([sys.executable, "-m", "reportkit", "--project", str(root), "stamp"],
+                          capture_output=True).returncode == 0
+    return root
+
+
+def test_diff_json(two_editions: Path, run_cli: Callable[..., Result]) -> None:
+    result = run_cli("--project", two_editions, "diff", "edition-2025", "--format", "json")
+    assert result.code == 0, result.err
+    diff = json.loads(result.out)
+    assert (diff["base"], diff["base_edition"], diff["edition"]) == ("edition-2025", 2025, 2026)
+    changes = {c["id"]: c for c in diff["statistics"]}
+    assert set(changes) == {CHANGED, REMOVED, ADDED}
+    changed = changes[CHANGED]
+    assert (changed["change"], changed["old"], changed["new"]) == ("changed", OLD, NEW)
+    assert changed["absolute"] == pytest.approx(NEW - OLD)
+    assert changed["relative"] == pytest.approx((NEW - OLD) / OLD)
+    assert changed["source_changed"] is False
+    assert (changes[ADDED]["change"], changes[ADDED]["new"]) == ("added", ADDED_VALUE)
+    assert changes[REMOVED]["change"] == "removed"
+    assert diff["citations_added"] == [] and diff["citations_removed"] == []
+
+
+@pytest.mark.parametrize(("lang", "before", "after"), [("zh-Hant", "56%", "58%"), ("zh-Hans", "56%", "58%"),
+                                                       ("en", "56%", "58%")])
+def test_diff_shows_the_sentences_whose_figures_changed(two_editions: Path, run_cli: Callable[..., Result],
+                                                        lang: str, before: str, after: str) -> None:
+    diff = json.loads(run_cli("--project", two_editions, "diff", "edition-2025", "--format", "json").out)
+    sentences = [s for s in diff["sentences"] if s["language"] == lang]
+    wage = [s for s in sentences if CHANGED in s["statistics"]]
+    assert wage and all(s["chapter"] == "05-economy.qmd" for s in wage)
+    assert any(before in s["before"] and after in s["after"] for s in wage)
+    dfdc = [s for s in sentences if ADDED in s["statistics"]]
+    assert dfdc and dfdc[0]["chapter"] == "03-ethics.qmd"
+    assert "100,000" in dfdc[0]["before"] and "120,000" in dfdc[0]["after"]
+    if lang == "zh-Hans":
+        assert "并不是" in dfdc[0]["after"]  # generated Simplified Chinese, not the source (並不是)
+
+
+def test_diff_table_and_markdown(two_editions: Path, run_cli: Callable[..., Result]) -> None:
+    table = run_cli("--project", two_editions, "diff", "edition-2025").out
+    assert CHANGED in table and REMOVED in table and ADDED in table and "+3.6%" in table
+    markdown = run_cli("--project", two_editions, "diff", "edition-2025", "--format", "md").out
+    assert f"| `{CHANGED}` | changed | 56% | 58% |" in markdown
+
+
+def test_site_gets_a_what_changed_page(two_editions: Path, run_cli: Callable[..., Result]) -> None:
+    assert run_cli("--project", two_editions, "render", "--quiet", "--to", "html").code == 0
+    for lang, title in (("zh-Hant", "本版更新"), ("zh-Hans", "本版更新"), ("en", "What changed")):
+        page = (two_editions / "_site" / lang / "changes.html").read_text(encoding="utf-8")
+        assert title in page and CHANGED in page
+        index = (two_editions / "_site" / lang / "index.html").read_text(encoding="utf-8")
+        assert 'href="changes.html"' in index
+    findings = [f for f in run_checks(Project(two_editions)) if f.severity is Severity.ERROR]
+    assert findings == []
+
+
+def test_expired_forecasts_are_flagged_only_when_the_horizon_has_passed(
+    two_editions: Path, run_cli: Callable[..., Result]
+) -> None:
+    project = Project(two_editions)
+    expired = {f.message.split("]")[0][1:] for f in run_checks(project) if f.rule == "forecast-expired"}
+    assert expired == {s.id for s in project.registry if s.horizon is not None and s.horizon < 2026}
+    assert expired  # WEF's "by 2025" forecasts in the 2026 edition
+    assert run_cli("--project", two_editions, "check", "--strict").code == 1
+    _set_edition(two_editions, 2025)
+    try:
+        assert [f for f in run_checks(Project(two_editions)) if f.rule == "forecast-expired"] == []
+    finally:
+        _set_edition(two_editions, 2026)
