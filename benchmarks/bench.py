@@ -115,7 +115,8 @@ def make_tenfold(root: Path) -> Path:
         for copy in range(2, COPIES + 1):
             for name in chapters:
                 text = (folder / name).read_text(encoding="utf-8")
-                text = re.sub(r"(?<=[#@])(sec|fig|tbl)-", rf"\1-r{copy}-", text)
+                text = re.sub(r"(?<=[#@])(sec|fig|tbl)-|(?<=label: )(fig|tbl)-",
+                              lambda m, c=copy: f"{m.group(1) or m.group(2)}-r{c}-", text)
                 (folder / name.replace(".qmd", f"-r{copy}.qmd")).write_text(text, encoding="utf-8")
     for profile in ("_quarto-zh-Hant.yml", "_quarto-en.yml"):
         path = root / profile

@@ -9,19 +9,24 @@ data rather than prose.
 from __future__ import annotations
 
 import csv
+import json
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from .i18n import LANGUAGES, Language
+from .project import Project
 from .registry import Statistic
 from .site import localized_field
 from .stats import Stat, current_language, current_project, current_registry
 
 STAT_CALL = re.compile(r"""stat\(\s*["']([a-z0-9-]+)["']\s*\)""")
 CORRECTIONS_FILE = "corrections.csv"
+USAGE_ENV = "REPORTKIT_STAT_USAGE"
 
 
 @dataclass(frozen=True)
@@ -51,24 +56,48 @@ def _table(header: list[str], rows: list[list[str]]) -> MarkdownBlock:
     return MarkdownBlock("::: {.generated}\n" + "\n".join(lines) + "\n:::")
 
 
-@cache
-def _usage(root: Path, language_code: str) -> dict[str, list[tuple[str, str]]]:
-    """Statistic id -> [(chapter number or title, page)] in book order."""
+def statistic_usage(project: Project) -> dict[str, Any]:
+    """Which chapters show which statistics (source language, book order), and the titles of the
+    unnumbered pages per language: what the data & sources table needs to know of the chapters."""
     from .chapter import parse
 
+    usage: dict[str, list[str]] = {}
+    titles: dict[str, dict[str, str]] = {}
+    for entry in project.chapters:
+        text = project.chapter_path(entry, project.source_language).read_text(encoding="utf-8")
+        for stat_id in dict.fromkeys(STAT_CALL.findall(text)):
+            usage.setdefault(stat_id, []).append(entry.name)
+        if entry.number is None:
+            for language in project.languages:
+                path = project.chapter_path(entry, language)
+                if path.is_file():
+                    titles.setdefault(language.code, {})[entry.name] = parse(path).title
+    return {"usage": usage, "titles": titles}
+
+
+@cache
+def _usage(root: Path, language_code: str) -> dict[str, list[tuple[str, str]]]:
+    """Statistic id -> [(chapter number or title, page)] in book order. The embedded engine
+    writes what this needs to a small file (so a chapter edit that changes no statistic leaves
+    this appendix's inputs, and its cache entry, as they were); otherwise the chapters are read."""
     project = current_project()
     language = LANGUAGES[language_code]
+    recorded = os.environ.get(USAGE_ENV)
+    if recorded and Path(recorded).is_file():
+        data = json.loads(Path(recorded).read_text(encoding="utf-8"))
+    else:
+        data = statistic_usage(project)
+    entries = {entry.name: entry for entry in project.chapters}
     out: dict[str, list[tuple[str, str]]] = {}
-    for entry in project.chapters:
-        path = project.chapter_path(entry, project.source_language)
-        text = path.read_text(encoding="utf-8")
-        if entry.number is None:
-            label = _localize(parse(path, text).title, language)
-        elif language.code.startswith("zh") and not entry.appendix:
-            label = f"第 {entry.number} 章"
-        else:
-            label = f"{language.t('appendix' if entry.appendix else 'chapter')} {entry.number}"
-        for stat_id in dict.fromkeys(STAT_CALL.findall(text)):
+    for stat_id, names in data["usage"].items():
+        for name in names:
+            entry = entries[name]
+            if entry.number is None:
+                label = data["titles"].get(language.code, {}).get(name, entry.stem)
+            elif language.code.startswith("zh") and not entry.appendix:
+                label = f"第 {entry.number} 章"
+            else:
+                label = f"{language.t('appendix' if entry.appendix else 'chapter')} {entry.number}"
             out.setdefault(stat_id, []).append((label, entry.stem + ".qmd"))
     return out
 

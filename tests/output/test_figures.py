@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from functools import cache
 
-import pdfplumber
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from reportkit.check.pdf import PdfStat, statistics
+from reportkit.check.pdf import PdfStat, read_pages, statistics
 from reportkit.pdf import pdf_name
 from reportkit.project import Project
 from reportkit.registry import Statistic
@@ -40,8 +39,7 @@ def _prose_spans(project: Project, code: str, stat_id: str) -> list[tuple[str, T
 @cache
 def _pdf_figures(project: Project, code: str) -> list[PdfStat]:
     language = next(lang for lang in project.languages if lang.code == code)
-    with pdfplumber.open(project.output_dir / code / pdf_name(project, language)) as pdf:
-        return list(statistics(pdf))
+    return list(statistics(read_pages(project.output_dir / code / pdf_name(project, language))))
 
 
 def _assert_reads_as(stat: Statistic, where: str, shown: str) -> None:

@@ -10,9 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import pdfplumber
 import pypdf
 
 from ..i18n import Language
@@ -24,7 +22,8 @@ STAT_TARGET = re.compile(r"#stat-([a-z0-9-]+)$")
 MARGIN_TOP = 60.0  # running header
 MARGIN_BOTTOM = 55.0  # page number
 WHITESPACE = r"\s*"
-LINE_EDGE = 75.0  # distance from the page edge within which a line starts or ends
+LINE_EDGE = 75.0
+PAGE_WIDTH = 595.28  # A4, points  # distance from the page edge within which a line starts or ends
 CAPTION_LABEL = re.compile(r"(?:圖|图|表|Figure|Table)\s*[A-Z0-9]+(?:\.\d+)*")
 
 
@@ -42,16 +41,75 @@ class PdfReport:
     stat_ids: list[str] = field(default_factory=list)
 
 
-def _links(page: Any) -> list[dict[str, Any]]:
-    return [a for a in page.annots if a.get("uri") or a.get("data", {}).get("Dest") or a.get("data", {}).get("A")]
+Box = tuple[float, float, float, float]  # left, bottom, right, top, in PDF points
 
 
-def _inside(obj: dict[str, Any], rect: dict[str, Any], tolerance: float = 0.5) -> bool:
-    """Whether the centre of `obj` lies in `rect`."""
-    x = (obj["x0"] + obj["x1"]) / 2
-    y = (obj["top"] + obj["bottom"]) / 2
-    return bool(rect["x0"] - tolerance <= x <= rect["x1"] + tolerance
-                and rect["top"] - tolerance <= y <= rect["bottom"] + tolerance)
+@dataclass
+class PdfPage:
+    """One page: its text (pdfium, reading order, with line breaks), each character's box,
+    and its link annotations (pypdf): (box, URI or None)."""
+
+    number: int  # 1-based
+    height: float
+    text: str
+    boxes: list[Box]
+    links: list[tuple[Box, str | None]]
+
+    def inside(self, index: int, box: Box, tolerance: float = 0.5) -> bool:
+        left, bottom, right, top = self.boxes[index]
+        x, y = (left + right) / 2, (bottom + top) / 2
+        return bool(box[0] - tolerance <= x <= box[2] + tolerance and box[1] - tolerance <= y <= box[3] + tolerance)
+
+
+def read_pages(path: Path) -> list[PdfPage]:
+    import pypdfium2
+
+    reader = pypdf.PdfReader(path)
+    document = pypdfium2.PdfDocument(path)
+    pages = []
+    try:
+        for number, (page, meta) in enumerate(zip(document, reader.pages, strict=True), 1):
+            textpage = page.get_textpage()
+            count = textpage.count_chars()
+            text = textpage.get_text_range() if count else ""
+            boxes = [textpage.get_charbox(i) for i in range(count)]
+            links: list[tuple[Box, str | None]] = []
+            for annot in meta.get("/Annots", []) or []:
+                annot = annot.get_object()
+                if annot.get("/Subtype") != "/Link":
+                    continue
+                x0, y0, x1, y1 = (float(v) for v in annot["/Rect"])
+                action = annot.get("/A")
+                uri = str(action.get_object().get("/URI")) if action and "/URI" in action.get_object() else None
+                links.append(((min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)), uri))
+            pages.append(PdfPage(number, page.get_size()[1], text[:count], boxes, links))
+            textpage.close()
+            page.close()
+    finally:
+        document.close()
+    return pages
+
+
+def statistics(pages: list[PdfPage]) -> Iterator[PdfStat]:
+    """Every statistic shown in the PDF: the text under each link to a `#stat-<id>` target.
+    A statistic broken across lines is two links with one target, the first ending at the
+    right edge of the text and the second starting at the left edge: they are joined."""
+    for page in pages:
+        pending: list[tuple[str, Box, str]] = []
+        for box, uri in page.links:
+            match = STAT_TARGET.search(uri or "")
+            if not match:
+                continue
+            text = "".join(ch for i, ch in enumerate(page.text)
+                           if ch.strip() and page.inside(i, box, tolerance=0.0))
+            if pending:
+                stat_id, previous, shown = pending[-1]
+                wrapped = previous[2] > PAGE_WIDTH - LINE_EDGE and box[0] < LINE_EDGE
+                if stat_id == match.group(1) and wrapped and box[3] < previous[3]:
+                    pending[-1] = (stat_id, box, shown + text)
+                    continue
+            pending.append((match.group(1), box, text))
+        yield from (PdfStat(page.number, stat_id, shown) for stat_id, _, shown in pending)
 
 
 def same_figure(shown: str, expected: str) -> bool:
@@ -63,27 +121,6 @@ def same_figure(shown: str, expected: str) -> bool:
     return norm(shown) == norm(expected)
 
 
-def statistics(pdf: Any) -> Iterator[PdfStat]:
-    """Every statistic shown in the PDF: the text under each link to a `#stat-<id>` target.
-    A statistic broken across lines is two links with one target, the first ending at the
-    right edge of the text and the second starting at the left edge: they are joined."""
-    for number, page in enumerate(pdf.pages, 1):
-        pending: list[tuple[str, dict[str, Any], str]] = []
-        for annot in page.annots:
-            match = STAT_TARGET.search(annot.get("uri") or "")
-            if not match:
-                continue
-            text = "".join(c["text"] for c in page.chars if _inside(c, annot, tolerance=0.0))
-            if pending:
-                stat_id, previous, shown = pending[-1]
-                wrapped = previous["x1"] > page.width - LINE_EDGE and annot["x0"] < LINE_EDGE
-                if stat_id == match.group(1) and wrapped and annot["top"] > previous["top"]:
-                    pending[-1] = (stat_id, annot, shown + text)
-                    continue
-            pending.append((match.group(1), annot, text))
-        yield from (PdfStat(number, stat_id, shown) for stat_id, _, shown in pending)
-
-
 def chapter_pages(path: Path) -> list[int]:
     """The first page (0-based) of each chapter, from the PDF's outline, in book order."""
     reader = pypdf.PdfReader(path)
@@ -91,19 +128,22 @@ def chapter_pages(path: Path) -> list[int]:
     return [page for page in pages if page is not None]
 
 
-def prose_text(page: Any) -> str:
-    """A page's text without links (statistics, citations, cross references), header and footer."""
-    links = _links(page)
-    height = page.height
-
-    def keep(obj: dict[str, Any]) -> bool:
-        if obj.get("object_type") != "char":
-            return True
-        if obj["top"] < MARGIN_TOP or obj["bottom"] > height - MARGIN_BOTTOM:
-            return False
-        return not any(_inside(obj, link) for link in links)
-
-    return str(page.filter(keep).extract_text())
+def prose_text(page: PdfPage) -> str:
+    """A page's text without links (statistics, citations, cross references, charts), running
+    header and page number; line breaks kept."""
+    boxes = [box for box, _ in page.links]
+    kept = []
+    for i, ch in enumerate(page.text):
+        if ch in "\r\n":
+            kept.append(ch)
+            continue
+        _, bottom, _, top = page.boxes[i]
+        if top > page.height - MARGIN_TOP or bottom < MARGIN_BOTTOM:
+            continue
+        if ch.strip() and any(page.inside(i, box) for box in boxes):
+            continue
+        kept.append(ch)
+    return "".join(kept).replace("\r\n", "\n")
 
 
 def mask_allowed(text: str, names: set[str], heading_numbers: set[str]) -> str:
@@ -116,8 +156,8 @@ def mask_allowed(text: str, names: set[str], heading_numbers: set[str]) -> str:
         lines.append(rest if first in heading_numbers else line)
     text = " ".join(" ".join(lines).split())
     for name in sorted(names, key=len, reverse=True):
-        # a line may break at a space or after a hyphen inside the name
-        pattern = WHITESPACE.join(re.escape(w) for w in re.findall(r"[^\s-]+-?|-", name))
+        # text extraction may put a space (or a line break) between any two characters of a name
+        pattern = WHITESPACE.join(re.escape(ch) for ch in name if not ch.isspace())
         text = re.sub(rf"(?<![\w.]){pattern}(?!\w)", " ", text)
     return CAPTION_LABEL.sub(" ", text)
 
@@ -128,30 +168,30 @@ def read_pdf(path: Path, rel: str, registry: Registry, language: Language, prose
     pages are prose (not the bibliography or generated appendices); `names` and
     `heading_numbers` are what the HTML marks as names and as chapter/section numbers."""
     report = PdfReport(rel)
-    with pdfplumber.open(path) as pdf:
-        for item in statistics(pdf):
-            if item.stat_id not in registry:
-                report.findings.append(Finding(rel, item.page, "stat-unknown",
-                                               f"link to #stat-{item.stat_id}, not in the registry"))
-                continue
-            report.stat_ids.append(item.stat_id)
-            expected = registry[item.stat_id].format(language)
-            if not same_figure(item.text, expected):
+    pages = read_pages(path)
+    for item in statistics(pages):
+        if item.stat_id not in registry:
+            report.findings.append(Finding(rel, item.page, "stat-unknown",
+                                           f"link to #stat-{item.stat_id}, not in the registry"))
+            continue
+        report.stat_ids.append(item.stat_id)
+        expected = registry[item.stat_id].format(language)
+        if not same_figure(item.text, expected):
+            report.findings.append(Finding(
+                rel, item.page, "stat-value",
+                f"[{item.stat_id}] shows {item.text!r}, registry value formats as {expected!r} "
+                f"for {language.code}",
+            ))
+    starts = chapter_pages(path)
+    ranges = zip(starts, [*starts[1:], len(pages)], strict=True)
+    for (start, end), prose in zip(ranges, prose_chapters, strict=False):
+        if not prose:
+            continue
+        for index in range(start, end):
+            text = mask_allowed(prose_text(pages[index]), names, heading_numbers)
+            for match in typed_number_matches(text):
+                context = text[max(0, match.start() - 25):match.end() + 25]
                 report.findings.append(Finding(
-                    rel, item.page, "stat-value",
-                    f"[{item.stat_id}] shows {item.text!r}, registry value formats as {expected!r} "
-                    f"for {language.code}",
+                    rel, index + 1, "typed-number", f"{match.group(0)!r} in prose: {context!r}",
                 ))
-        starts = chapter_pages(path)
-        ranges = zip(starts, [*starts[1:], len(pdf.pages)], strict=True)
-        for (start, end), prose in zip(ranges, prose_chapters, strict=False):
-            if not prose:
-                continue
-            for index in range(start, end):
-                text = mask_allowed(prose_text(pdf.pages[index]), names, heading_numbers)
-                for match in typed_number_matches(text):
-                    context = text[max(0, match.start() - 25):match.end() + 25]
-                    report.findings.append(Finding(
-                        rel, index + 1, "typed-number", f"{match.group(0)!r} in prose: {context!r}",
-                    ))
     return report

@@ -18,8 +18,10 @@ from functools import partial
 from pathlib import Path
 
 from .. import chapter as chapter_mod
+from ..appendix import USAGE_ENV, statistic_usage
 from ..cache import BuildCache, digest, environment, file_hash, site_fingerprint
 from ..chapter import Chapter, translation_source_hash
+from ..convert import write_if_changed
 from ..edition import EditionDiff, compare, git, previous_edition_tag, to_markdown
 from ..errors import BibliographyError, ChapterSyntaxError
 from ..generate import generate
@@ -138,7 +140,10 @@ def execute_chapters(project: Project, jobs: list[Job], cache: BuildCache, notif
         results[id(job)] = result
         notify(job.language.code, job.entry.name, "executed")
 
-    execute_all([(job.chapter, job.language) for job in to_run], project.root, _workers(), done)
+    usage = cache.folder / "statistic-usage.json"
+    write_if_changed(usage, json.dumps(statistic_usage(project), ensure_ascii=False, sort_keys=True, indent=1))
+    execute_all([(job.chapter, job.language) for job in to_run], project.root, _workers(), done,
+                {USAGE_ENV: str(usage)})
     return results, [f"{j.language.code}/{j.entry.name}" for j in to_run], reused
 
 

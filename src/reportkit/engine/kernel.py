@@ -97,7 +97,7 @@ def plain_value(bundle: dict[str, Any]) -> str:
 class Kernel:
     """One warm kernel, used by one thread."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, env: dict[str, str] | None = None):
         self.root = root
         self.sockets = Path(tempfile.mkdtemp(prefix="reportkit-kernel-"))
         config = Config()
@@ -109,7 +109,7 @@ class Kernel:
             config=config, kernel_name="python3", timeout=TIMEOUT, allow_errors=False,
             extra_arguments=KERNEL_ARGS,
         )
-        env = dict(os.environ, REPORTKIT_ROOT=str(root), PYTHONHASHSEED="0", MPLBACKEND="agg")
+        env = dict(os.environ, REPORTKIT_ROOT=str(root), PYTHONHASHSEED="0", MPLBACKEND="agg", **(env or {}))
         self.client.km = self.client.create_kernel_manager()
         self.client.start_new_kernel(env=env, cwd=str(root))
         self.client.start_new_kernel_client()
@@ -172,7 +172,7 @@ class Kernel:
 
 def execute_all(
     jobs: Sequence[tuple[Chapter, Language]], root: Path, workers: int,
-    done: Callable[[int, Executed], None],
+    done: Callable[[int, Executed], None], env: dict[str, str] | None = None,
 ) -> None:
     """Run every job on a pool of `workers` warm kernels, calling `done(index, result)` as
     each finishes. The first failure (in job order) is raised once all workers stop."""
@@ -189,7 +189,7 @@ def execute_all(
                         return
                     index = pending.pop()
                 try:
-                    kernel = kernel or Kernel(root)
+                    kernel = kernel or Kernel(root, env)
                     done(index, kernel.run(*jobs[index]))
                 except Exception as err:
                     with lock:

@@ -15,7 +15,7 @@ _root = ""
 _reads: set[str] = set()
 _installed = False
 IGNORED_SUFFIXES = (".py", ".pyc", ".so")
-IGNORED_DIRS = ("_site", "_cache", ".nox", ".git", "src")
+IGNORED_DIRS = ("_site", ".nox", ".git", "src")
 
 
 def _hook(event: str, args: tuple[object, ...]) -> None:

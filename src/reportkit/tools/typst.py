@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
+from multiprocessing import get_context
 from pathlib import Path
 
 from ..errors import ToolFailedError, ToolMissingError
@@ -63,22 +68,49 @@ def is_available() -> bool:
     return True
 
 
+# typst lays a book out in memory (hundreds of MB for a long one) and keeps its caches for
+# the life of the process: each compile runs in a short-lived child process; two small books
+# may compile at once, a large one compiles alone, so the peak stays that of one large book.
+_SLOTS = threading.Semaphore(2)
+_GRAB = threading.Lock()
+LARGE_SOURCE = 4_000_000  # bytes of typst source above which a compile runs alone
+
+
+@contextmanager
+def _memory_slots(count: int) -> Iterator[None]:
+    with _GRAB:
+        for _ in range(count):
+            _SLOTS.acquire()
+    try:
+        yield
+    finally:
+        for _ in range(count):
+            _SLOTS.release()
+
+
+def _compile(source: str, output: str, font_paths: list[str], timestamp: int) -> str | None:
+    """In the child: compile, and return typst's error message (None on success)."""
+    import typst
+
+    try:
+        typst.compile(source, output=output, root=str(Path(source).parent), font_paths=font_paths,
+                      ignore_system_fonts=True, timestamp=timestamp)
+    except RuntimeError as err:
+        return " ".join(str(err).split())
+    return None
+
+
 def compile_pdf(source: Path, output: Path, font_folders: list[Path], timestamp: int) -> None:
     """Compile `source` to `output` with only the given fonts and a fixed timestamp
     (so the same input gives the same bytes on any machine and any day)."""
-    try:
-        import typst
-    except ImportError:
-        raise ToolMissingError("typst not found: install it with `pip install typst`") from None
-    try:
-        typst.compile(
-            str(source), output=str(output), root=str(source.parent),
-            font_paths=[str(f) for f in font_folders], ignore_system_fonts=True,
-            timestamp=timestamp,
-        )
-    except RuntimeError as err:
-        message = " ".join(str(err).split())
+    if not is_available():
+        raise ToolMissingError("typst not found: install it with `pip install typst`")
+    slots = 2 if source.stat().st_size > LARGE_SOURCE else 1
+    with _memory_slots(slots), ProcessPoolExecutor(1, mp_context=get_context("spawn")) as child:
+        message = child.submit(_compile, str(source), str(output), [str(f) for f in font_folders],
+                               timestamp).result()
+    if message is not None:
         debug = os.environ.get("REPORTKIT_KEEP_TYPST")
         if debug:
             Path(debug).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
-        raise ToolFailedError(f"typst: {message[:300]}", source) from None
+        raise ToolFailedError(f"typst: {message[:300]}", source)
