@@ -81,10 +81,3 @@ LANGUAGES: dict[str, Language] = {
 
 assert all(set(lang.ui) == set(_UI_KEYS) for lang in LANGUAGES.values())
 
-
-def language(code: str) -> Language:
-    try:
-        return LANGUAGES[code]
-    except KeyError:
-        known = ", ".join(LANGUAGES)
-        raise ValueError(f"unknown language {code!r} (known: {known})") from None

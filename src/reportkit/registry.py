@@ -13,7 +13,6 @@ import io
 import math
 import re
 from collections.abc import Iterator
-from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -184,10 +183,6 @@ class Registry:
 
     def __len__(self) -> int:
         return len(self.statistics)
-
-    @cached_property
-    def sources(self) -> set[str]:
-        return {s.source for s in self}
 
     def check_sources(self, bib_keys: set[str]) -> None:
         """Every row's source must be a key of the bibliography."""

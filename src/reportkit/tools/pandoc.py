@@ -51,9 +51,6 @@ def run(args: list[str], stdin: str = "", cwd: Path | None = None, what: Path | 
     return proc.stdout
 
 
-def version() -> str:
-    return run(["--version"]).splitlines()[0].split()[-1]
-
 
 def to_html(markdown: str, metadata_yaml: str, bibliography: Path, what: Path) -> tuple[str, str]:
     """Convert a chapter's Markdown to an HTML fragment; return (toc, body)."""
