@@ -8,6 +8,7 @@ from functools import cache
 from pathlib import Path
 
 from ..errors import ToolFailedError, ToolMissingError
+from . import available
 
 INSTALL_HINT = "install it with `pip install pypandoc-binary` (pinned in pyproject.toml)"
 
@@ -24,11 +25,7 @@ def executable() -> str:
 
 
 def is_available() -> bool:
-    try:
-        executable()
-    except ToolMissingError:
-        return False
-    return True
+    return available(executable)
 
 
 def run(args: list[str], stdin: str = "", cwd: Path | None = None, what: Path | None = None) -> str:

@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 from ..errors import ToolFailedError, ToolMissingError
+from . import available
 
 INSTALL_HINT = ("install Quarto (https://quarto.org/docs/get-started/) or `pip install -e .[quarto]` "
                 "on a machine that can download it; the default embedded engine needs neither")
@@ -28,11 +29,7 @@ def executable() -> str:
 
 
 def is_available() -> bool:
-    try:
-        executable()
-    except ToolMissingError:
-        return False
-    return True
+    return available(executable)
 
 
 def render(root: Path, profile: str, to: str | None) -> None:
