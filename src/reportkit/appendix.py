@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .convert import localize
 from .i18n import LANGUAGES, Language
 from .project import Project
 from .registry import Statistic
@@ -42,12 +43,11 @@ def _cell(text: str) -> str:
 
 
 def _localize(text: str, language: Language) -> str:
-    """Registry text is written in the source language (zh-Hant); zh-Hans is converted."""
-    if language.code == "zh-Hans":
-        from .convert import to_hans
+    return localize(text, language, current_project())
 
-        return to_hans(text)
-    return text
+
+def _field(stat: Statistic, name: str, language: Language) -> str:
+    return localized_field(stat, name, language, current_project())
 
 
 def _table(header: list[str], rows: list[list[str]]) -> MarkdownBlock:
@@ -104,7 +104,7 @@ def _usage(root: Path, language_code: str) -> dict[str, list[tuple[str, str]]]:
 
 def _scope(stat: Statistic, language: Language) -> str:
     territories = language.locale.territories
-    parts = [localized_field(stat, "population", language)]
+    parts = [_field(stat, "population", language)]
     if stat.geography:
         sep = "、" if language.code.startswith("zh") else ", "
         parts.append(sep.join(territories.get(code, code) for code in stat.geography.split()))
@@ -126,10 +126,10 @@ def statistics_table() -> MarkdownBlock:
     rows = []
     for stat in registry:
         value = Stat(stat, language)._repr_markdown_()
-        measure = f"**{localized_field(stat, 'measure', language)}**；{_scope(stat, language)}"
+        measure = f"**{_field(stat, 'measure', language)}**；{_scope(stat, language)}"
         source = f"[@{stat.source}]；{stat.locator}"
         status = f"[{t('status-' + stat.status)}]{{.status .status-{stat.status}}}"
-        note = localized_field(stat, "note", language)
+        note = _field(stat, "note", language)
         if note:
             status += f"：{note}" if language.code.startswith("zh") else f": {note}"
         used = "、".join(f"[{label}]({page}){{.xref}}" for label, page in usage.get(stat.id, []))
@@ -157,10 +157,10 @@ def draft_differences() -> MarkdownBlock:
             continue
         rows.append([
             _localize(stat.draft, language),
-            Stat(stat, language)._repr_markdown_() + " " + localized_field(stat, "measure", language)
+            Stat(stat, language)._repr_markdown_() + " " + _field(stat, "measure", language)
             + f" [@{stat.source}]",
             language.t(f"status-{stat.status}"),
-            localized_field(stat, "note", language),
+            _field(stat, "note", language),
         ])
     zh = language.code.startswith("zh")
     header = (["初稿寫法", "來源所載", "查核狀態", "說明"] if zh else

@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .convert import localize
 from .errors import RegistryError
 from .i18n import Language
 from .numbers import format_value
@@ -45,12 +46,7 @@ def label(term: str, language: Language) -> str:
     row = labels[term]
     if language.code == "en":
         return row["en"]
-    text = row["zh_hant"]
-    if language.code == "zh-Hans":
-        from .convert import to_hans
-
-        return to_hans(text)
-    return text
+    return localize(row["zh_hant"], language, current_project())
 
 
 def _theme(language: Language) -> dict[str, Any]:

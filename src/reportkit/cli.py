@@ -202,8 +202,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     render = sub.add_parser("render", help="build the site into the output folder (_site/)",
-                            description="Execute every chapter and build the HTML site. The "
-                                        "previous site is replaced only if the build succeeds.")
+                            description="Execute the chapters that changed (the build cache keeps the "
+                                        "rest) and build the HTML site and the PDFs of every language. "
+                                        "The previous site is replaced only if the build succeeds.")
     render.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     render.add_argument("--to", choices=("all", "html", "pdf"), default="all",
                         help="build the HTML site, the PDFs, or both (default); a format not "

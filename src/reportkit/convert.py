@@ -16,8 +16,13 @@ import csv
 import re
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import opencc
+
+if TYPE_CHECKING:
+    from .i18n import Language
+    from .project import Project
 
 GLOSSARY_FILE = "chapters/zh-Hans.glossary.csv"
 CAPTION_OPTION = re.compile(r"^#\|\s*(fig-cap|tbl-cap|fig-alt)\s*:")
@@ -50,6 +55,15 @@ def to_hans(text: str, glossary: Path | None = None) -> str:
         text = text.replace(hant, keep(hans))
     converted = str(_converter().convert(text))
     return re.sub(r"\x02(\d+)\x03", lambda m: kept[int(m.group(1))], converted)
+
+
+def localize(text: str, language: Language, project: Project) -> str:
+    """Text written in the source language (registry fields, chart labels, generated tables)
+    as shown in `language`: a generated language gets the same conversion, glossary included,
+    as its chapters."""
+    if not project.is_generated(language):
+        return text
+    return to_hans(text, project.root / GLOSSARY_FILE)
 
 
 def convert_chapter(text: str, glossary: Path | None = None) -> str:

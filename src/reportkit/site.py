@@ -18,6 +18,7 @@ import jinja2
 
 from . import __version__
 from .cache import BuildCache, digest, environment
+from .convert import localize
 from .datasets import publish_datasets
 from .i18n import Language
 from .project import ChapterEntry, Project
@@ -30,16 +31,11 @@ COLGROUP = re.compile(r"<colgroup>.*?</colgroup>\s*", re.S)  # pandoc's relative
 STAT_SPAN = re.compile(r'<span class="stat" data-stat="([a-z0-9-]+)">(.*?)</span>')
 
 
-def localized_field(stat: Statistic, name: str, language: Language) -> str:
+def localized_field(stat: Statistic, name: str, language: Language, project: Project) -> str:
     """A registry text field (written in zh-Hant, with an English `_en` twin) for `language`."""
     if language.code == "en":
         return str(getattr(stat, f"{name}_en"))
-    text = str(getattr(stat, name))
-    if language.code == "zh-Hans":
-        from .convert import to_hans
-
-        return to_hans(text)
-    return text
+    return localize(str(getattr(stat, name)), language, project)
 
 
 @dataclass(frozen=True)
@@ -97,7 +93,7 @@ class SiteWriter:
             note_id = f"provenance-{count}"
             source = re.sub(r"[{}]", "", self.project.bibliography.entries[stat.source]["title"])
             t = language.t
-            rows = [(t("measure"), localized_field(stat, "measure", language)), (t("source"), source),
+            rows = [(t("measure"), localized_field(stat, "measure", language, self.project)), (t("source"), source),
                     (t("locator"), stat.locator), (t("status"), t(f"status-{stat.status}"))]
             expired = stat.horizon is not None and stat.horizon < self.project.config.reportkit.edition
             if expired:
