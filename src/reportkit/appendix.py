@@ -8,7 +8,6 @@ data rather than prose.
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import re
@@ -19,11 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from .convert import localize
+from .errors import ChapterSyntaxError, RegistryError
 from .i18n import LANGUAGES, Language
 from .project import Project
 from .registry import Statistic
 from .site import localized_field
 from .stats import Stat, current_language, current_project, current_registry
+from .textfile import csv_rows, read_text
 
 STAT_CALL = re.compile(r"""stat\(\s*["']([a-z0-9-]+)["']\s*\)""")
 CORRECTIONS_FILE = "corrections.csv"
@@ -64,7 +65,7 @@ def statistic_usage(project: Project) -> dict[str, Any]:
     usage: dict[str, list[str]] = {}
     titles: dict[str, dict[str, str]] = {}
     for entry in project.chapters:
-        text = project.chapter_path(entry, project.source_language).read_text(encoding="utf-8")
+        text = read_text(project.chapter_path(entry, project.source_language), ChapterSyntaxError)
         for stat_id in dict.fromkeys(STAT_CALL.findall(text)):
             usage.setdefault(stat_id, []).append(entry.name)
         if entry.number is None:
@@ -172,8 +173,7 @@ def corrections_table() -> MarkdownBlock:
     """Non-numeric corrections of the draft, from ``data/corrections.csv``."""
     language = current_language()
     path = current_project().data_dir / CORRECTIONS_FILE
-    with path.open(encoding="utf-8", newline="") as fh:
-        records = list(csv.DictReader(fh))
+    records = csv_rows(path, RegistryError)
     zh = language.code.startswith("zh")
     rows = []
     for r in records:

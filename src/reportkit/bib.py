@@ -7,13 +7,19 @@ its line.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 import bibtexparser
+from bibtexparser.exceptions import BlockAbortedException
 from bibtexparser.model import DuplicateBlockKeyBlock, ParsingFailedBlock
 
 from .errors import BibliographyError
+from .textfile import read_text
+
+# bibtexparser logs each failed block to stderr; reportkit reports them itself, one line each
+logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
 
 
 @dataclass(frozen=True)
@@ -30,15 +36,14 @@ class Bibliography:
     def load(cls, path: Path) -> Bibliography:
         if not path.is_file():
             raise BibliographyError("bibliography file not found", path)
-        library = bibtexparser.parse_string(path.read_text(encoding="utf-8"))
+        text = read_text(path, BibliographyError)
+        library = bibtexparser.parse_string(text)
         for block in library.failed_blocks:
             line = (block.start_line or 0) + 1
             if isinstance(block, DuplicateBlockKeyBlock):
                 raise BibliographyError(f"duplicate entry key {block.key!r}", path, line)
-            reason = "malformed entry"
-            if isinstance(block, ParsingFailedBlock) and block.error:
-                reason += f" ({str(block.error).splitlines()[0]})"
-            raise BibliographyError(reason, path, line)
+            reason = _failure(block.error, text) if isinstance(block, ParsingFailedBlock) else ""
+            raise BibliographyError(f"malformed entry ({reason})" if reason else "malformed entry", path, line)
         entries: dict[str, dict[str, str]] = {}
         lines: dict[str, int] = {}
         for entry in library.entries:
@@ -50,6 +55,18 @@ class Bibliography:
             entries[entry.key] = {"type": entry.entry_type.lower(), **fields}
             lines[entry.key] = (entry.start_line or 0) + 1
         return cls(path, entries, lines)
+
+
+def _failure(error: Exception | None, text: str) -> str:
+    """Why bibtexparser gave up on a block, in one line."""
+    if isinstance(error, BlockAbortedException):
+        if error.abort_reason.startswith("Unexpected block start") and error.end_index is not None:
+            line = text.count("\n", 0, error.end_index) + 1
+            return f"it runs into the next entry at line {line}: a brace or quote is not closed"
+        if error.abort_reason.startswith("Unexpectedly reached end of file"):
+            return "it runs to the end of the file: a brace or quote is not closed"
+        return " ".join(error.abort_reason.split())
+    return next((line.strip() for line in str(error or "").splitlines() if line.strip()), "")
 
 
 def check_with_pandoc(path: Path) -> list[dict[str, object]]:

@@ -9,15 +9,21 @@ hash of every file under the project that the chapter's code opened while it ran
 data file re-executes exactly the chapters that read it. Pandoc's output per page
 and typst's PDF per language are cached the same way, keyed by their inputs.
 
+Entries are JSON or raw bytes, never pickle: a `_cache/` restored from elsewhere (a CI
+cache, a shared drive) can at worst hold wrong data, not code. An entry that does not
+decode, or does not have the expected shape, counts as missing and is rebuilt.
+
 The folder is safe to delete (`reportkit clean`) and ignored by git.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
-import pickle
 import sys
+import threading
+from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -68,38 +74,75 @@ def site_fingerprint(root: Path, generated: list[str], formats: frozenset[str], 
     return digest(*parts, environment, *sorted(formats))
 
 
+@dataclass(frozen=True)
+class Published:
+    """The manifest of a published site: the fingerprint of what it was built from, and every
+    file it holds (path relative to the output folder -> content hash)."""
+
+    fingerprint: str
+    files: dict[str, str]
+
+    @classmethod
+    def of(cls, fingerprint: str, folder: Path) -> Published:
+        return cls(fingerprint, {p.relative_to(folder).as_posix(): file_hash(p) or ""
+                                 for p in sorted(folder.rglob("*")) if p.is_file()})
+
+    def intact(self, folder: Path) -> bool:
+        """Whether every published file is still in `folder`, unchanged."""
+        return bool(self.files) and all(file_hash(folder / name) == sha for name, sha in self.files.items())
+
+
 class BuildCache:
     def __init__(self, root: Path, enabled: bool = True):
         self.root = root
         self.folder = root / CACHE_DIR
         self.enabled = enabled
 
-    def _path(self, kind: str, key: str) -> Path:
-        return self.folder / kind / key[:2] / f"{key}.pickle"
+    def _path(self, kind: str, key: str, suffix: str) -> Path:
+        return self.folder / kind / key[:2] / f"{key}{suffix}"
 
-    def get(self, kind: str, key: str) -> Any | None:
+    def get_bytes(self, kind: str, key: str) -> bytes | None:
         if not self.enabled:
             return None
-        path = self._path(kind, key)
         try:
-            with path.open("rb") as fh:
-                return pickle.load(fh)
-        except (OSError, pickle.UnpicklingError, EOFError):
+            return self._path(kind, key, ".bin").read_bytes()
+        except OSError:
             return None
 
-    def stamp(self) -> str | None:
-        """The fingerprint of the last published build, if any."""
-        path = self.folder / "site.fingerprint"
-        return path.read_text(encoding="utf-8") if self.enabled and path.is_file() else None
+    def get_json(self, kind: str, key: str) -> Any:
+        """The JSON value stored under `key` (of any shape: check it); None when absent or not JSON."""
+        if not self.enabled:
+            return None
+        try:
+            return json.loads(self._path(kind, key, ".json").read_bytes())
+        except (OSError, ValueError):
+            return None
 
-    def set_stamp(self, fingerprint: str) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        (self.folder / "site.fingerprint").write_text(fingerprint, encoding="utf-8")
+    def published(self) -> Published | None:
+        """What the last build published, if known."""
+        data = self.get_json("site", "manifest")
+        try:
+            return Published(str(data["fingerprint"]), {str(k): str(v) for k, v in data["files"].items()})
+        except (TypeError, KeyError, AttributeError):
+            return None
 
-    def put(self, kind: str, key: str, value: Any) -> None:
-        path = self._path(kind, key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+    def set_published(self, published: Published) -> None:
+        self.put_json("site", "manifest", {"fingerprint": published.fingerprint, "files": published.files})
+
+    def put_bytes(self, kind: str, key: str, data: bytes) -> None:
+        self._write(self._path(kind, key, ".bin"), data)
+
+    def put_json(self, kind: str, key: str, value: Any) -> None:
+        self._write(self._path(kind, key, ".json"), json.dumps(value, ensure_ascii=False).encode("utf-8"))
+
+    @staticmethod
+    def _write(path: Path, data: bytes) -> None:
+        """Store an entry; the cache is an optimisation, so a failed write (full disk,
+        read-only folder) leaves the entry missing rather than failing the build."""
+        tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(data)
+            os.replace(tmp, path)
+        except OSError:
+            tmp.unlink(missing_ok=True)

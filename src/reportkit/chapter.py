@@ -22,10 +22,13 @@ from typing import Any
 import yaml
 
 from .errors import ChapterSyntaxError
+from .textfile import normalize, read_text
 from .yamlfile import error_line, load_text
 
 CELL_OPTIONS = frozenset({"label", "echo", "output", "fig-cap", "tbl-cap", "fig-alt"})
-FRONT_MATTER_KEYS = frozenset({"title", "translation"})
+FRONT_MATTER_KEYS = frozenset({"title", "translation", "reportkit"})
+# reportkit's own front-matter section (Quarto passes unknown metadata through untouched)
+REPORTKIT_KEYS = frozenset({"cell-timeout"})
 CALLOUTS = frozenset(f"callout-{k}" for k in ("note", "tip", "warning", "important", "caution"))
 XREF_KINDS = ("sec", "fig", "tbl")
 
@@ -87,6 +90,12 @@ class Chapter:
     xrefs: list[tuple[str, int]]  # (label, line)
     source_hash: str = field(default="")
     text: str = field(default="", repr=False)  # the source as parsed
+
+    @property
+    def cell_timeout(self) -> int | None:
+        """The chapter's own limit on one cell's run time (front matter `reportkit: cell-timeout:`)."""
+        section = self.front.get("reportkit") or {}
+        return int(section["cell-timeout"]) if "cell-timeout" in section else None
 
     @property
     def cells(self) -> list[Cell]:
@@ -181,12 +190,28 @@ def _scan_markdown_line(line: str, path: Path, n: int) -> None:
             raise ChapterSyntaxError(f"unsupported div #{ident} (only #refs)", path, n)
 
 
+def _check_reportkit_section(section: object, path: Path, key_lines: dict[tuple[Any, ...], int]) -> None:
+    if section is None:
+        return
+    line = 1 + key_lines.get(("reportkit",), 1)
+    if not isinstance(section, dict):
+        raise ChapterSyntaxError("front matter `reportkit:` must be a mapping", path, line)
+    for key, value in section.items():
+        line = 1 + key_lines.get(("reportkit", key), 1)
+        if key not in REPORTKIT_KEYS:
+            raise ChapterSyntaxError(f"unsupported front matter key 'reportkit.{key}' (supported: "
+                                     f"{', '.join(sorted(REPORTKIT_KEYS))})", path, line)
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise ChapterSyntaxError(f"reportkit.{key} must be a whole number of seconds above 0", path, line)
+
+
 def parse(path: Path, text: str | None = None) -> Chapter:
     """Parse a chapter file into front matter, Markdown and cell blocks."""
     if text is None:
         if not path.is_file():
             raise ChapterSyntaxError("chapter file not found", path)
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path, ChapterSyntaxError)
+    text = normalize(text)
     lines = text.splitlines()
     front: dict[str, Any] = {}
     i = 0
@@ -209,6 +234,7 @@ def parse(path: Path, text: str | None = None) -> Chapter:
                     f"unsupported front matter key {key!r} (supported: "
                     f"{', '.join(sorted(FRONT_MATTER_KEYS))})", path, 1 + key_lines.get((key,), 1),
                 )
+        _check_reportkit_section(front.get("reportkit"), path, key_lines)
         i = end + 1
     title = front.get("title")
     if not isinstance(title, str) or not title.strip():

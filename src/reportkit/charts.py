@@ -10,8 +10,8 @@ links its data (CSV) and the PDF figure links to it.
 
 from __future__ import annotations
 
-import csv
 import html
+import io
 import json
 from dataclasses import dataclass
 from functools import cache
@@ -23,6 +23,7 @@ from .errors import RegistryError
 from .i18n import Language
 from .numbers import format_value
 from .stats import current_language, current_project
+from .textfile import csv_rows, read_text
 
 LABELS_FILE = "chart-labels.csv"
 FONTS = {"zh-Hant": "Noto Sans CJK TC", "zh-Hans": "Noto Sans CJK SC", "en": "Noto Sans"}
@@ -33,8 +34,7 @@ BAR = 26  # height per bar, px
 
 @cache
 def _labels(path: Path, mtime: float) -> dict[str, dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        return {row["term"]: row for row in csv.DictReader(fh)}
+    return {row["term"]: row for row in csv_rows(path, RegistryError)}
 
 
 def label(term: str, language: Language) -> str:
@@ -110,7 +110,8 @@ def bar_chart(table: str, value: str, category: str, *, unit: str, group: str | 
     import pandas as pd
 
     language = current_language()
-    frame = pd.read_csv(current_project().data_dir / table)
+    path = current_project().data_dir / table
+    frame = pd.read_csv(io.StringIO(read_text(path, RegistryError)))
     for column, wanted in (where or {}).items():
         values = [wanted] if isinstance(wanted, str) else wanted
         frame = frame[frame[column].astype(str).isin(values)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import time
@@ -15,6 +16,7 @@ from .errors import ReportkitError
 from .project import Project, find_root
 
 err_console = Console(stderr=True, highlight=False)
+DEBUG_ENV = "REPORTKIT_DEBUG"
 
 
 def _project(args: argparse.Namespace) -> Project:
@@ -281,15 +283,29 @@ def main(argv: list[str] | None = None) -> int:
         code: int = args.func(args)
         return code
     except ReportkitError as error:
-        try:
-            root = find_root(Path(args.project) if args.project else None)
-        except ReportkitError:
-            root = Path.cwd()
-        print(error.format(root) if error.path else f"reportkit: {error.message}", file=sys.stderr)
+        print(error.format(_root(args)) if error.path else f"reportkit: {error.message}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("reportkit: interrupted; the previous output is unchanged", file=sys.stderr)
         return 130
+    except OSError as error:  # a file reportkit itself writes outside the site: the cache, zh-Hans
+        print(ReportkitError(error.strerror or str(error), error.filename).format(_root(args)), file=sys.stderr)
+        return 1
+    except Exception as error:  # a bug: still one line, with the way to the traceback
+        if os.environ.get(DEBUG_ENV):
+            raise
+        first = next(iter(str(error).splitlines()), "")
+        print(f"reportkit: internal error: {type(error).__name__}: {first} (please report it; "
+              f"{DEBUG_ENV}=1 shows the traceback)", file=sys.stderr)
+        return 70
+
+
+def _root(args: argparse.Namespace) -> Path:
+    """The project root errors are relative to (the working folder when there is none)."""
+    try:
+        return find_root(Path(args.project) if args.project else None)
+    except ReportkitError:
+        return Path.cwd()
 
 
 if __name__ == "__main__":

@@ -74,6 +74,9 @@ class ReportkitSection(Strict):
     source_language: str = Field(alias="source-language")
     languages: list[str]
     generated: dict[str, str] = {}  # generated language -> the language it is converted from
+    # Quarto has no execution time limit (its Jupyter runner waits forever); reportkit stops a
+    # cell after this many seconds. A chapter may set its own in front matter `reportkit:`.
+    cell_timeout: int = Field(120, alias="cell-timeout", gt=0)
 
     @field_validator("languages")
     @classmethod
@@ -126,7 +129,7 @@ def read_model(path: Path, model: type[M], text: str | None = None) -> tuple[M, 
     if text is None and not path.is_file():
         raise ConfigError(f"{path.name} not found", path)
     try:
-        data, lines = load_text(text) if text is not None else load_file(path)
+        data, lines = load_text(text) if text is not None else load_file(path, ConfigError)
     except yaml.YAMLError as err:
         problem = getattr(err, "problem", None) or str(err).splitlines()[0]
         raise ConfigError(f"malformed YAML: {problem}", path, error_line(err)) from None

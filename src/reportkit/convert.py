@@ -12,13 +12,15 @@ source profile.
 
 from __future__ import annotations
 
-import csv
 import re
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import opencc
+
+from .errors import ConfigError
+from .textfile import csv_rows
 
 if TYPE_CHECKING:
     from .i18n import Language
@@ -38,8 +40,7 @@ def _converter() -> opencc.OpenCC:
 def _glossary(path: Path | None) -> tuple[tuple[str, str], ...]:
     if path is None or not path.is_file():
         return ()
-    with path.open(encoding="utf-8", newline="") as fh:
-        pairs = [(row["zh_hant"], row["zh_hans"]) for row in csv.DictReader(fh)]
+    pairs = [(row["zh_hant"], row["zh_hans"]) for row in csv_rows(path, ConfigError)]
     return tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
 
 

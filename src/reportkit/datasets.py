@@ -5,6 +5,7 @@ which documents each table and each column (type, unit, meaning)."""
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 import shutil
@@ -13,6 +14,7 @@ from typing import Any
 
 from .bib import Bibliography
 from .errors import RegistryError
+from .textfile import read_text
 
 README = "README.md"
 TYPES = {"string": "string", "number": "number", "integer": "integer", "enum": "string",
@@ -27,7 +29,7 @@ def _documented(readme: Path) -> dict[str, dict[str, Any]]:
         raise RegistryError("missing: it documents every table in data/ and each of its columns", readme)
     tables: dict[str, dict[str, Any]] = {}
     current: dict[str, Any] | None = None
-    for n, line in enumerate(readme.read_text(encoding="utf-8").splitlines(), 1):
+    for n, line in enumerate(read_text(readme, RegistryError).splitlines(), 1):
         heading = HEADING.match(line)
         if heading:
             current = {"description": [], "fields": [], "line": n}
@@ -64,10 +66,9 @@ def datapackage(data_dir: Path, bibliography: Bibliography, name: str, title: st
         if path.name not in documented:
             raise RegistryError(f"{path.name} is not documented in {README}", readme)
         doc = documented[path.name]
-        with path.open(encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh)
-            header = list(reader.fieldnames or [])
-            sources = sorted({row["source"] for row in reader if row.get("source") in bibliography.keys})
+        reader = csv.DictReader(io.StringIO(read_text(path, RegistryError), newline=""))
+        header = list(reader.fieldnames or [])
+        sources = sorted({row["source"] for row in reader if row.get("source") in bibliography.keys})
         names = [f["name"] for f in doc["fields"]]
         if names != header:
             raise RegistryError(

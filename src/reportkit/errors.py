@@ -61,6 +61,10 @@ class UnknownStatisticError(ReportkitError, KeyError):
         return self.format()
 
 
+class OutputError(ReportkitError):
+    """The output folder (or the staging folder beside it) cannot be written: read-only, full disk."""
+
+
 class ToolMissingError(ReportkitError):
     """An external tool (pandoc, typst, quarto, a font, chromium) is not available."""
 

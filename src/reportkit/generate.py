@@ -6,7 +6,9 @@ from pathlib import Path
 
 from .config import profile_file
 from .convert import GLOSSARY_FILE, convert_chapter, write_if_changed
+from .errors import ChapterSyntaxError
 from .project import Project
+from .textfile import read_text
 
 
 def generate(project: Project) -> list[Path]:
@@ -21,7 +23,7 @@ def generate(project: Project) -> list[Path]:
             written.append(project.root / profile_file(language.code))
         origin = project.origin(language)
         for entry in project.chapters:
-            source = project.chapter_path(entry, origin).read_text(encoding="utf-8")
+            source = read_text(project.chapter_path(entry, origin), ChapterSyntaxError)
             target = project.chapter_path(entry, language)
             if write_if_changed(target, convert_chapter(source, glossary)):
                 written.append(target)

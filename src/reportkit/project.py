@@ -21,6 +21,7 @@ from .config import (
 from .errors import ConfigError
 from .i18n import LANGUAGES, Language
 from .registry import Registry
+from .textfile import read_text
 from .yamlfile import Lines, line_of
 
 CHAPTERS_DIR = "chapters"
@@ -29,11 +30,12 @@ ROOT_ENV = "REPORTKIT_ROOT"
 UNNUMBERED = frozenset({"index.qmd", "references.qmd"})
 
 
-def find_root(start: Path | None = None) -> Path:
-    """The project root: $REPORTKIT_ROOT, else the nearest folder upwards with `_quarto.yml`."""
-    if os.environ.get(ROOT_ENV):
+def find_root(project: Path | None = None) -> Path:
+    """The project root: the nearest folder with `_quarto.yml` at or above `project` (the
+    explicit `--project`), else $REPORTKIT_ROOT, else at or above the current folder."""
+    if project is None and os.environ.get(ROOT_ENV):
         return Path(os.environ[ROOT_ENV]).resolve()
-    here = (start or Path.cwd()).resolve()
+    here = (project or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         if (folder / CONFIG_FILE).is_file():
             return folder
@@ -118,7 +120,7 @@ class Project:
 
         origin = self.origin(language)
         return generated_profile(
-            (self.root / profile_file(origin.code)).read_text(encoding="utf-8"), origin.code,
+            read_text(self.root / profile_file(origin.code), ConfigError), origin.code,
             language.code, language.csl, origin.csl, self.root / GLOSSARY_FILE,
         )
 

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, mo
 from .errors import RegistryError
 from .i18n import Language
 from .numbers import UNITS, format_statistic
+from .textfile import normalize, read_text
 
 REGISTRY_FILE = "statistics.csv"
 COLUMNS = (
@@ -138,12 +139,12 @@ class Registry:
         path = data_dir / REGISTRY_FILE
         if not path.is_file():
             raise RegistryError("registry file not found", path)
-        return cls.parse(path.read_text(encoding="utf-8"), path)
+        return cls.parse(read_text(path, RegistryError), path)
 
     @classmethod
     def parse(cls, text: str, path: Path) -> Registry:
         """The registry in `text` (the contents of `path`, perhaps at another git revision)."""
-        reader = csv.DictReader(io.StringIO(text, newline=""))
+        reader = csv.DictReader(io.StringIO(normalize(text), newline=""))
         header = tuple(reader.fieldnames or ())
         if header != COLUMNS:
             missing = [c for c in COLUMNS if c not in header]
@@ -204,7 +205,7 @@ def recompute(stat: Statistic, data_dir: Path) -> float:
     path = data_dir / stat.table
     if not path.is_file():
         raise error(f"source table {stat.table} not found")
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame = pd.read_csv(io.StringIO(read_text(path, RegistryError)), dtype=str, keep_default_na=False)
     if stat.column not in frame.columns:
         raise error(f"column {stat.column!r} not in {stat.table}")
     mask = pd.Series(True, index=frame.index)

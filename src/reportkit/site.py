@@ -20,6 +20,7 @@ from . import __version__
 from .cache import BuildCache, digest, environment
 from .convert import localize
 from .datasets import publish_datasets
+from .errors import OutputError
 from .i18n import Language
 from .project import ChapterEntry, Project
 from .registry import Registry, Statistic
@@ -155,11 +156,11 @@ class SiteWriter:
         for name in ASSETS:
             (assets / name).write_bytes(resources.files("reportkit").joinpath("assets", name).read_bytes())
         key = digest("vega-bundle", environment())
-        bundle = cache.get("asset", key)
+        bundle = cache.get_bytes("asset", key)
         if bundle is None:
-            bundle = vega_bundle()
-            cache.put("asset", key, bundle)
-        (assets / VEGA_BUNDLE).write_text(bundle, encoding="utf-8")
+            bundle = vega_bundle().encode("utf-8")
+            cache.put_bytes("asset", key, bundle)
+        (assets / VEGA_BUNDLE).write_bytes(bundle)
         publish_datasets(self.project.data_dir, self.project.bibliography, self.staging / "data",
                          self.project.config.reportkit.slug, self.project.book(self.project.source_language).title)
         chooser = self.env.get_template("chooser.html").render(
@@ -176,20 +177,34 @@ def vega_bundle() -> str:
 
 @contextmanager
 def staging_dir(output: Path) -> Iterator[Path]:
-    """A fresh folder beside `output` to build into; removed unless published."""
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.build-", dir=output.parent))
+    """A fresh folder beside `output` to build into; removed unless published. A file that
+    cannot be written there (full disk, read-only folder) stops the build as an OutputError."""
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.build-", dir=output.parent))
+    except OSError as err:
+        raise OutputError(f"cannot create a staging folder here: {err.strerror or err}", output.parent) from None
     try:
         yield staging
+    except OSError as err:
+        raise OutputError(f"cannot write the site: {err.strerror or err}; the previous site is unchanged",
+                          output) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
 def publish(staging: Path, output: Path) -> None:
-    """Replace `output` by `staging`; the old site is only removed once the new one is in place."""
+    """Replace `output` by `staging`; the old site is only removed once the new one is in place
+    (and put back if the new one cannot be)."""
     previous = output.with_name(f".{output.name}.previous")
     shutil.rmtree(previous, ignore_errors=True)
-    if output.exists():
+    had_output = output.exists()
+    if had_output:
         os.replace(output, previous)
-    os.replace(staging, output)
+    try:
+        os.replace(staging, output)
+    except OSError:
+        if had_output:
+            os.replace(previous, output)
+        raise
     shutil.rmtree(previous, ignore_errors=True)

@@ -22,6 +22,7 @@ from .chapter import content_hash, parse, translation_source_hash
 from .errors import ChapterSyntaxError
 from .i18n import Language
 from .project import ChapterEntry, Project
+from .textfile import read_text
 
 HASH_LINE = re.compile(r"^(\s+source-hash:\s*).*$", re.M)
 
@@ -47,7 +48,7 @@ def translations(project: Project) -> list[Translation]:
             continue
         for entry in project.chapters:
             path = project.chapter_path(entry, language)
-            source = project.chapter_path(entry, project.source_language).read_text(encoding="utf-8")
+            source = read_text(project.chapter_path(entry, project.source_language), ChapterSyntaxError)
             out.append(Translation(language, entry, path, translation_source_hash(parse(path)),
                                    content_hash(source)))
     return out
@@ -63,7 +64,7 @@ def stamp(project: Project, paths: list[Path]) -> list[Path]:
         wanted.discard(item.path.resolve())
         if not item.stale:
             continue
-        text = item.path.read_text(encoding="utf-8")
+        text = read_text(item.path, ChapterSyntaxError)
         if not HASH_LINE.search(text):
             raise ChapterSyntaxError(
                 "no `translation: source-hash:` in the front matter to update", item.path, 1

@@ -7,6 +7,9 @@ from typing import Any
 
 import yaml
 
+from .errors import ReportkitError
+from .textfile import read_text
+
 Lines = dict[tuple[Any, ...], int]
 
 
@@ -50,5 +53,5 @@ def error_line(err: yaml.YAMLError) -> int | None:
     return mark.line + 1 if mark is not None else None
 
 
-def load_file(path: Path) -> tuple[Any, Lines]:
-    return load_text(path.read_text(encoding="utf-8"))
+def load_file(path: Path, error: type[ReportkitError] = ReportkitError) -> tuple[Any, Lines]:
+    return load_text(read_text(path, error))

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .. import chapter as chapter_mod
 from ..appendix import USAGE_ENV, statistic_usage
-from ..cache import BuildCache, digest, environment, file_hash, site_fingerprint
+from ..cache import BuildCache, Published, digest, environment, file_hash, site_fingerprint
 from ..chapter import Chapter, translation_source_hash
 from ..convert import write_if_changed
 from ..edition import EditionDiff, compare, git, previous_edition_tag, to_markdown
@@ -116,6 +116,18 @@ class BuildReport:
     up_to_date: bool = False  # nothing changed since the last build: nothing was done
 
 
+def _cached_execution(project: Project, cache: BuildCache, key: str) -> Executed | None:
+    """A chapter's cached execution, if every file it read is unchanged (and the entry is sound)."""
+    entry = cache.get_json("chapter", key)
+    try:
+        reads, executed = dict(entry["reads"]), Executed.from_json(entry["executed"])
+    except (TypeError, KeyError, ValueError):
+        return None
+    if all(file_hash(project.root / path) == sha for path, sha in reads.items()):
+        return executed
+    return None
+
+
 def execute_chapters(project: Project, jobs: list[Job], cache: BuildCache, notify: Progress,
                      ) -> tuple[dict[int, Executed], list[str], list[str]]:
     """Each job's execution: from the cache when its source, language, environment and every
@@ -125,9 +137,9 @@ def execute_chapters(project: Project, jobs: list[Job], cache: BuildCache, notif
     to_run: list[Job] = []
     reused = []
     for job in jobs:
-        entry = cache.get("chapter", keys[id(job)])
-        if entry is not None and all(file_hash(project.root / path) == sha for path, sha in entry[0].items()):
-            results[id(job)] = entry[1]
+        cached = _cached_execution(project, cache, keys[id(job)])
+        if cached is not None:
+            results[id(job)] = cached
             reused.append(f"{job.language.code}/{job.entry.name}")
             notify(job.language.code, job.entry.name, "cached")
         else:
@@ -136,14 +148,14 @@ def execute_chapters(project: Project, jobs: list[Job], cache: BuildCache, notif
     def done(index: int, result: Executed) -> None:
         job = to_run[index]
         reads = {path: file_hash(project.root / path) or "" for path in result.reads}
-        cache.put("chapter", keys[id(job)], (reads, result))
+        cache.put_json("chapter", keys[id(job)], {"reads": reads, "executed": result.to_json()})
         results[id(job)] = result
         notify(job.language.code, job.entry.name, "executed")
 
     usage = cache.folder / "statistic-usage.json"
     write_if_changed(usage, json.dumps(statistic_usage(project), ensure_ascii=False, sort_keys=True, indent=1))
     execute_all([(job.chapter, job.language) for job in to_run], project.root, _workers(), done,
-                {USAGE_ENV: str(usage)})
+                {USAGE_ENV: str(usage)}, project.config.reportkit.cell_timeout)
     return results, [f"{j.language.code}/{j.entry.name}" for j in to_run], reused
 
 
@@ -158,7 +170,8 @@ def render(project: Project, progress: Progress | None = None,
     base_commit = git(project.root, "rev-parse", base).strip() if base else ""
     fingerprint = site_fingerprint(project.root, list(project.config.reportkit.generated), formats,
                                    digest(environment(), base_commit))
-    if cache.stamp() == fingerprint and (project.output_dir / "index.html").is_file():
+    published = cache.published()
+    if published is not None and published.fingerprint == fingerprint and published.intact(project.output_dir):
         report.up_to_date = True
         return report
     project.validate()
@@ -204,10 +217,10 @@ def render(project: Project, progress: Progress | None = None,
                              "{#bibliography .unnumbered}\n\n::: {#refs}\n:::\n")
             metadata = _metadata(job.language, cited if has_refs_div else [])
             key = digest("html", markdown, metadata, bib_digest, environment())
-            cached = cache.get("html", key)
-            if cached is None:
-                cached = pandoc.to_html(markdown, metadata, project.bibliography.path, job.chapter.path)
-                cache.put("html", key, cached)
+            cached = cache.get_json("html", key)
+            if not (isinstance(cached, list) and len(cached) == 2 and all(isinstance(p, str) for p in cached)):
+                cached = list(pandoc.to_html(markdown, metadata, project.bibliography.path, job.chapter.path))
+                cache.put_json("html", key, cached)
             toc, body = cached
             body = site.finish_body(body, project.registry, job.language)
             notice = None
@@ -223,10 +236,11 @@ def render(project: Project, progress: Progress | None = None,
             target = staging / language.code / pdf_name(project, language)
             key = digest("pdf", *chapters, ",".join(cited), appendix or "", str(timestamp), bib_digest,
                          environment(), os.environ.get(FONT_PATH_ENV, ""))
-            cached = cache.get("pdf", key)
-            if cached is None:
+            cached = cache.get_bytes("pdf", key)
+            if cached is None or not cached.startswith(b"%PDF-"):
+                cached = None
                 render_book(project, language, chapters, staging / language.code, cited, appendix, timestamp)
-                cache.put("pdf", key, target.read_bytes())
+                cache.put_bytes("pdf", key, target.read_bytes())
             else:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(cached)
@@ -256,6 +270,7 @@ def render(project: Project, progress: Progress | None = None,
         site.write_common(cache)
         if "html" in formats:
             pagefind.index(staging)
+        manifest = Published.of(fingerprint, staging)
         publish(staging, project.output_dir)
-    cache.set_stamp(fingerprint)
+    cache.set_published(manifest)
     return report

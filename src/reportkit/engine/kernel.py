@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import ast
 import os
+import queue
 import re
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,16 +27,15 @@ from typing import Any
 import nbformat
 from jupyter_core.utils import ensure_event_loop
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 from nbclient.util import run_sync
 from traitlets.config import Config
 
 from ..chapter import Chapter
 from ..errors import ChapterExecutionError
 from ..i18n import Language
+from ..tools import strip_ansi
 
-ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-TIMEOUT = 120
 # Run once in every kernel, like Quarto's setup: DataFrames as Markdown tables
 # (so they reach HTML and PDF alike).
 KERNEL_SETUP = """\
@@ -54,6 +55,7 @@ del _reportkit_tracking
 """
 READS_EXPRESSION = "__import__('reportkit.engine.tracking', fromlist=['reads']).reads()"
 KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL"]  # no transport banner on the progress display
+DEFAULT_TIMEOUT = 120  # seconds a cell may run; see `reportkit: cell-timeout:`
 
 
 @dataclass
@@ -64,9 +66,23 @@ class Executed:
     inline: dict[str, dict[str, Any]] = field(default_factory=dict)  # key -> MIME bundle
     reads: list[str] = field(default_factory=list)  # project files read, relative to the root
 
+    def to_json(self) -> dict[str, Any]:
+        return {"outputs": {str(k): v for k, v in self.outputs.items()}, "inline": self.inline, "reads": self.reads}
+
+    @classmethod
+    def from_json(cls, data: Any) -> Executed:
+        """The inverse of :meth:`to_json`; ValueError when `data` does not have its shape."""
+        try:
+            outputs = {int(k): [dict(o) for o in v] for k, v in data["outputs"].items()}
+            inline = {str(k): dict(v) for k, v in data["inline"].items()}
+            reads = [p for p in data["reads"] if isinstance(p, str)]
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            raise ValueError(f"not an execution record: {err}") from None
+        return cls(outputs, inline, reads)
+
 
 def _error_line(traceback: list[str], first_code_line: int) -> int:
-    text = ANSI.sub("", "\n".join(traceback))
+    text = strip_ansi("\n".join(traceback))
     for match in re.finditer(r"Cell In\[\d+\], line (\d+)", text):
         return first_code_line + int(match.group(1)) - 1
     return first_code_line
@@ -74,7 +90,7 @@ def _error_line(traceback: list[str], first_code_line: int) -> int:
 
 def one_line(message: str, limit: int = 300) -> str:
     """An exception message as one line (its first non-empty one), for `file:line: message`."""
-    first = next((line.strip() for line in ANSI.sub("", message).splitlines() if line.strip()), "")
+    first = next((line.strip() for line in strip_ansi(message).splitlines() if line.strip()), "")
     return first if len(first) <= limit else first[: limit - 1] + "…"
 
 
@@ -99,6 +115,8 @@ class Kernel:
 
     def __init__(self, root: Path, env: dict[str, str] | None = None):
         self.root = root
+        self.timeout = DEFAULT_TIMEOUT
+        self._where, self._line = "the kernel's setup", 1  # what runs now, for errors
         self.sockets = Path(tempfile.mkdtemp(prefix="reportkit-kernel-"))
         config = Config()
         # IPC sockets in a private folder: TCP ports picked by concurrent starts can collide
@@ -106,14 +124,18 @@ class Kernel:
         config.KernelManager.ip = str(self.sockets / "kernel")
         self.client = NotebookClient(
             nbformat.v4.new_notebook(),  # type: ignore[no-untyped-call]
-            config=config, kernel_name="python3", timeout=TIMEOUT, allow_errors=False,
+            config=config, kernel_name="python3", timeout=DEFAULT_TIMEOUT, allow_errors=False,
             extra_arguments=KERNEL_ARGS,
         )
         env = dict(os.environ, REPORTKIT_ROOT=str(root), PYTHONHASHSEED="0", MPLBACKEND="agg", **(env or {}))
         self.client.km = self.client.create_kernel_manager()
-        self.client.start_new_kernel(env=env, cwd=str(root))
-        self.client.start_new_kernel_client()
-        self._run_code(KERNEL_SETUP)
+        try:
+            self.client.start_new_kernel(env=env, cwd=str(root))
+            self.client.start_new_kernel_client()
+            self._run_code(KERNEL_SETUP)
+        except Exception:
+            self.close()
+            raise
 
     def _run_code(self, code: str) -> None:
         self.client.nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])  # type: ignore[no-untyped-call]
@@ -123,20 +145,47 @@ class Kernel:
         kc = self.client.kc
         assert kc is not None
         msg_id = kc.execute("", silent=True, user_expressions=expressions)
-        while True:
-            reply = run_sync(kc._async_get_shell_msg)(timeout=TIMEOUT)
+        deadline = time.monotonic() + self.timeout
+        while time.monotonic() < deadline:
+            try:
+                reply = run_sync(kc._async_get_shell_msg)(timeout=1)
+            except queue.Empty:
+                if not self.alive():
+                    raise DeadKernelError("Kernel died") from None
+                continue
             if reply["parent_header"].get("msg_id") == msg_id:
                 return dict(reply["content"].get("user_expressions", {}))
+        raise CellTimeoutError(f"no reply within {self.timeout} s")
 
-    def run(self, chapter: Chapter, language: Language) -> Executed:
-        """Run `chapter`'s cells then its inline expressions in a fresh namespace."""
+    def alive(self) -> bool:
+        km = self.client.km
+        return km is not None and bool(run_sync(km._async_is_alive)())
+
+    def run(self, chapter: Chapter, language: Language, timeout: int = DEFAULT_TIMEOUT) -> Executed:
+        """Run `chapter`'s cells then its inline expressions in a fresh namespace; a cell (or the
+        inline expressions together) may take at most `timeout` seconds."""
+        self.timeout = self.client.timeout = timeout
+        try:
+            return self._run(chapter, language)
+        except CellTimeoutError:
+            raise ChapterExecutionError(
+                f"{self._where} did not finish within {timeout} s (the limit is `reportkit: cell-timeout:` "
+                "in _quarto.yml or in the chapter's front matter)", chapter.path, self._line) from None
+        except DeadKernelError:
+            raise ChapterExecutionError(
+                f"the Python kernel died while running {self._where} (the code exited the process, "
+                "crashed or ran out of memory)", chapter.path, self._line) from None
+
+    def _run(self, chapter: Chapter, language: Language) -> Executed:
         result = Executed()
+        self._where, self._line = "the chapter's setup", 1
         self._run_code(CHAPTER_START.format(root=str(self.root), folder=str(chapter.path.parent),
                                             language=language.code))
         nb = nbformat.v4.new_notebook(cells=[  # type: ignore[no-untyped-call]
             nbformat.v4.new_code_cell(cell.code) for cell in chapter.cells])  # type: ignore[no-untyped-call]
         self.client.nb = nb
         for cell, nb_cell in zip(chapter.cells, nb.cells, strict=True):
+            self._where, self._line = "this cell", cell.line
             try:
                 self.client.execute_cell(nb_cell, cell.index)
             except CellExecutionError as err:
@@ -147,6 +196,8 @@ class Kernel:
                 ) from None
             result.outputs[cell.index] = list(nb.cells[cell.index].outputs)
         expressions = {item.key: item.expr for item in chapter.inline}
+        if chapter.inline:
+            self._where, self._line = "the inline expressions", chapter.inline[0].line
         values = self._request({**expressions, "__reads__": READS_EXPRESSION})
         for item in chapter.inline:
             value = values.get(item.key, {})
@@ -159,6 +210,12 @@ class Kernel:
         reads = values.get("__reads__", {}).get("data", {}).get("text/plain", "[]")
         result.reads = list(ast.literal_eval(reads))
         return result
+
+    def kill(self) -> None:
+        """Stop the kernel process at once (from another thread); its cell fails as a dead kernel."""
+        process = getattr(self.client.km and self.client.km.provisioner, "process", None)
+        if process is not None:
+            process.kill()
 
     def close(self) -> None:
         try:
@@ -173,12 +230,27 @@ class Kernel:
 def execute_all(
     jobs: Sequence[tuple[Chapter, Language]], root: Path, workers: int,
     done: Callable[[int, Executed], None], env: dict[str, str] | None = None,
+    timeout: int = DEFAULT_TIMEOUT,
 ) -> None:
     """Run every job on a pool of `workers` warm kernels, calling `done(index, result)` as
-    each finishes. The first failure (in job order) is raised once all workers stop."""
+    each finishes. The first failure (in job order) is raised once all workers stop. A cell
+    runs at most its chapter's `cell-timeout`, else `timeout` seconds. Interrupted (Ctrl-C),
+    every kernel is stopped before the interruption goes on."""
     lock = threading.Lock()
     pending = list(range(len(jobs)))[::-1]
     errors: dict[int, BaseException] = {}
+    kernels: list[Kernel] = []
+
+    def start(chapter: Chapter) -> Kernel:
+        try:
+            kernel = Kernel(root, env)
+        except Exception as err:
+            reason = one_line(str(err)) or type(err).__name__
+            raise ChapterExecutionError(f"the Python kernel failed to start: {reason}", chapter.path,
+                                        chapter.cells[0].line if chapter.cells else 1) from None
+        with lock:
+            kernels.append(kernel)
+        return kernel
 
     def worker() -> None:
         kernel: Kernel | None = None
@@ -188,9 +260,10 @@ def execute_all(
                     if errors or not pending:
                         return
                     index = pending.pop()
+                chapter, language = jobs[index]
                 try:
-                    kernel = kernel or Kernel(root, env)
-                    done(index, kernel.run(*jobs[index]))
+                    kernel = kernel or start(chapter)
+                    done(index, kernel.run(chapter, language, chapter.cell_timeout or timeout))
                 except Exception as err:
                     with lock:
                         errors[index] = err
@@ -203,7 +276,16 @@ def execute_all(
                for i in range(max(1, min(workers, len(jobs))))]
     for thread in threads:
         thread.start()
-    for thread in threads:
-        thread.join()
+    try:
+        for thread in threads:
+            thread.join()
+    except BaseException:  # Ctrl-C: kernels run in their own process group and go on otherwise
+        with lock:
+            pending.clear()
+            for kernel in kernels:
+                kernel.kill()
+        for thread in threads:
+            thread.join()
+        raise
     if errors:
         raise errors[min(errors)]

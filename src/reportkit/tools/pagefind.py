@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from ..errors import ToolFailedError, ToolMissingError
+from . import strip_ansi
 
 INSTALL_HINT = "install it with `pip install 'pagefind[extended]'` (pinned in pyproject.toml)"
 
@@ -27,5 +28,5 @@ def index(site: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--silent"],
                           capture_output=True, text=True)
     if proc.returncode != 0:
-        message = (proc.stderr or proc.stdout).strip().splitlines()
+        message = strip_ansi(proc.stderr or proc.stdout).strip().splitlines()
         raise ToolFailedError(f"pagefind failed: {message[0] if message else proc.returncode}", site)

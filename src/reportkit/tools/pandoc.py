@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 
 from ..errors import ToolFailedError, ToolMissingError
-from . import available
+from . import available, strip_ansi
 
 INSTALL_HINT = "install it with `pip install pypandoc-binary` (pinned in pyproject.toml)"
 
@@ -39,7 +39,7 @@ def run(args: list[str], stdin: str = "", cwd: Path | None = None, what: Path | 
         encoding="utf-8",
     )
     if proc.returncode != 0:
-        message = proc.stderr.strip() or f"exit status {proc.returncode}"
+        message = strip_ansi(proc.stderr).strip() or f"exit status {proc.returncode}"
         match = re.search(r'Error at "([^"]*)" \(line (\d+), column \d+\):\s*(.*)', message)
         if match:
             first = message.splitlines()[1] if len(message.splitlines()) > 1 else message

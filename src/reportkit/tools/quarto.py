@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 from ..errors import ToolFailedError, ToolMissingError
-from . import available
+from . import available, strip_ansi
 
 INSTALL_HINT = ("install Quarto (https://quarto.org/docs/get-started/) or `pip install -e .[quarto]` "
                 "on a machine that can download it; the default embedded engine needs neither")
@@ -39,6 +39,6 @@ def render(root: Path, profile: str, to: str | None) -> None:
         args += ["--to", to]
     proc = subprocess.run(args, cwd=root, capture_output=True, text=True)
     if proc.returncode != 0:
-        lines = [line for line in (proc.stderr or proc.stdout).splitlines() if line.strip()]
+        lines = [line for line in strip_ansi(proc.stderr or proc.stdout).splitlines() if line.strip()]
         error = next((line for line in lines if "ERROR" in line), lines[-1] if lines else "")
         raise ToolFailedError(f"quarto render --profile {profile} failed: {error.strip()}", root / "_quarto.yml")

@@ -13,6 +13,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from ..errors import ToolFailedError, ToolMissingError
+from . import strip_ansi
 
 FONT_PATH_ENV = "REPORTKIT_FONT_PATH"
 DEFAULT_FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts")
@@ -96,7 +97,7 @@ def _compile(source: str, output: str, font_paths: list[str], timestamp: int) ->
         typst.compile(source, output=output, root=str(Path(source).parent), font_paths=font_paths,
                       ignore_system_fonts=True, timestamp=timestamp)
     except RuntimeError as err:
-        return " ".join(str(err).split())
+        return " ".join(strip_ansi(str(err)).split())
     return None
 
 
