@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import sys
 import time
@@ -12,11 +11,10 @@ from pathlib import Path
 from rich.console import Console
 
 from . import __version__
-from .errors import ReportkitError
+from .errors import ReportkitError, debugging, describe
 from .project import Project, find_root
 
 err_console = Console(stderr=True, highlight=False)
-DEBUG_ENV = "REPORTKIT_DEBUG"
 
 
 def _project(args: argparse.Namespace) -> Project:
@@ -181,10 +179,6 @@ def cmd_preview(args: argparse.Namespace) -> int:
             err_console.print(f"rebuilt in {time.perf_counter() - start:.1f} s "
                               f"({len(report.executed)} chapter(s) executed)")
 
-    try:
-        rebuild()
-    except ReportkitError as error:
-        err_console.print(error.format(project.root))
     serve(project, args.host, args.port, rebuild, lambda: watch(project),
           ready=lambda url: err_console.print(f"Serving {project.output_dir.name}/ at {url} "
                                               "(HTML only; Ctrl-C to stop)"))
@@ -282,22 +276,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         code: int = args.func(args)
         return code
-    except ReportkitError as error:
-        print(error.format(_root(args)) if error.path else f"reportkit: {error.message}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         print("reportkit: interrupted; the previous output is unchanged", file=sys.stderr)
         return 130
-    except OSError as error:  # a file reportkit itself writes outside the site: the cache, zh-Hans
-        print(ReportkitError(error.strerror or str(error), error.filename).format(_root(args)), file=sys.stderr)
-        return 1
-    except Exception as error:  # a bug: still one line, with the way to the traceback
-        if os.environ.get(DEBUG_ENV):
+    except Exception as error:
+        if debugging():
             raise
-        first = next(iter(str(error).splitlines()), "")
-        print(f"reportkit: internal error: {type(error).__name__}: {first} (please report it; "
-              f"{DEBUG_ENV}=1 shows the traceback)", file=sys.stderr)
-        return 70
+        print(describe(error, _root(args)), file=sys.stderr)
+        return 1 if isinstance(error, (ReportkitError, OSError)) else 70
 
 
 def _root(args: argparse.Namespace) -> Path:

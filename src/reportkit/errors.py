@@ -6,7 +6,10 @@ one-line ``path:line: message`` that the command line prints.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+DEBUG_ENV = "REPORTKIT_DEBUG"  # set: an unexpected error shows its traceback
 
 
 class ReportkitError(Exception):
@@ -71,3 +74,19 @@ class ToolMissingError(ReportkitError):
 
 class ToolFailedError(ReportkitError):
     """An external tool ran and failed."""
+
+
+def describe(error: Exception, root: Path | None = None) -> str:
+    """Any error as the one line users see: `path:line: message` for theirs, the file for a
+    system error (full disk, permissions), and a plain report line for a bug in reportkit."""
+    if isinstance(error, ReportkitError):
+        return error.format(root) if error.path else f"reportkit: {error.message}"
+    if isinstance(error, OSError):
+        return ReportkitError(error.strerror or str(error), error.filename).format(root)
+    first = next(iter(str(error).splitlines()), "")
+    return (f"reportkit: internal error: {type(error).__name__}: {first} "
+            f"(please report it; {DEBUG_ENV}=1 shows the traceback)")
+
+
+def debugging() -> bool:
+    return bool(os.environ.get(DEBUG_ENV))

@@ -2,20 +2,25 @@
 
 The server serves the output folder as built; into HTML responses only (never into
 the files) it adds one same-origin script that reloads the page when a rebuild
-finishes. Chapters, data, the bibliography and the configuration are watched; a
-failed rebuild prints its one-line error and keeps the last good site.
+finishes. Chapters, data, the bibliography and the configuration are watched. A
+failed rebuild, whatever the error, prints its one-line message, keeps serving the
+last good site and shows the message at the top of every page (or, with no site
+yet, as the page) until a rebuild succeeds.
 """
 
 from __future__ import annotations
 
 import functools
+import html
+import re
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from .errors import ReportkitError
+from .errors import describe
 from .project import Project
 
 RELOAD_PATH = "/__reportkit__/reload.js"
@@ -31,17 +36,41 @@ RELOAD_SCRIPT = f"""(function () {{
   poll();
 }})();
 """
+ERROR_PATH = "/__reportkit__/error"
+STYLE_PATH = "/__reportkit__/preview.css"
+STYLE = """#reportkit-build-error { position: sticky; top: 0; z-index: 1000; margin: 0; padding: .75em 1em;
+  background: #8b0000; color: #fff; font: 14px/1.4 monospace; white-space: pre-wrap; }
+"""
 WATCHED = ("chapters", "data", "bib")
 
 
 class PreviewState:
+    """The build counter pages poll, and the error of the last build (None when it succeeded)."""
+
     def __init__(self) -> None:
         self.build = 0
+        self.error: str | None = None
         self.lock = threading.Lock()
 
-    def bump(self) -> None:
+    def finished(self, error: str | None) -> None:
         with self.lock:
             self.build += 1
+            self.error = error
+
+
+def _decorate(html_text: str, error: str | None) -> str:
+    """An HTML response as served: the reload script, and the build error if there is one."""
+    head = f'<link rel="stylesheet" href="{STYLE_PATH}">' if error else ""
+    banner = f'<pre id="reportkit-build-error" role="alert">{html.escape(error)}</pre>' if error else ""
+    html_text = html_text.replace("</head>", f"{head}</head>", 1)
+    html_text = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + banner, html_text, count=1)
+    return html_text.replace("</body>", f'<script src="{RELOAD_PATH}"></script>\n</body>', 1)
+
+
+ERROR_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>reportkit preview: build failed</title></head>
+<body></body></html>
+"""
 
 
 def _handler(site: Path, state: PreviewState) -> type[SimpleHTTPRequestHandler]:
@@ -63,13 +92,18 @@ def _handler(site: Path, state: PreviewState) -> type[SimpleHTTPRequestHandler]:
                 return self._send(RELOAD_SCRIPT.encode(), "text/javascript; charset=utf-8")
             if path == BUILD_PATH:
                 return self._send(str(state.build).encode(), "text/plain; charset=utf-8")
+            if path == ERROR_PATH:
+                return self._send((state.error or "").encode("utf-8"), "text/plain; charset=utf-8")
+            if path == STYLE_PATH:
+                return self._send(STYLE.encode(), "text/css; charset=utf-8")
             file = Path(self.translate_path(path))
             if file.is_dir():
                 file = file / "index.html"
             if file.suffix == ".html" and file.is_file():
-                html = file.read_text(encoding="utf-8")
-                html = html.replace("</body>", f'<script src="{RELOAD_PATH}"></script>\n</body>', 1)
-                return self._send(html.encode("utf-8"), "text/html; charset=utf-8")
+                page = _decorate(file.read_text(encoding="utf-8", errors="replace"), state.error)
+                return self._send(page.encode("utf-8"), "text/html; charset=utf-8")
+            if state.error and (file.suffix == ".html" or path.endswith("/")):  # no site to show yet
+                return self._send(_decorate(ERROR_PAGE, state.error).encode("utf-8"), "text/html; charset=utf-8")
             return super().do_GET()
 
     return functools.partial(Handler, directory=str(site))  # type: ignore[return-value]
@@ -77,20 +111,28 @@ def _handler(site: Path, state: PreviewState) -> type[SimpleHTTPRequestHandler]:
 
 def serve(project: Project, host: str, port: int, rebuild: Callable[[], None],
           changes: Callable[[], Iterator[object]], ready: Callable[[str], None] = print) -> None:
-    """Serve until interrupted; after each batch of `changes`, `rebuild` and bump the build."""
+    """Serve until interrupted: build once, then after each batch of `changes`; every build
+    (failed or not) bumps the counter open pages poll."""
     state = PreviewState()
     server = ThreadingHTTPServer((host, port), _handler(project.output_dir, state))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     ready(f"http://{host}:{server.server_address[1]}/")
+
+    def build() -> None:
+        try:
+            rebuild()
+        except Exception as error:  # any failure: keep serving, show it
+            message = describe(error, project.root)
+            print(message, file=sys.stderr)
+            state.finished(message)
+        else:
+            state.finished(None)
+
     try:
+        build()
         for _ in changes():
-            try:
-                rebuild()
-            except ReportkitError as error:
-                print(error.format(project.root))
-                continue
-            state.bump()
+            build()
     finally:
         server.shutdown()
         server.server_close()

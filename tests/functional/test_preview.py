@@ -5,12 +5,17 @@ from __future__ import annotations
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pytest
+
 from reportkit.engine import embedded
-from reportkit.preview import BUILD_PATH, RELOAD_PATH, serve
+from reportkit.errors import BibliographyError, ChapterSyntaxError
+from reportkit.preview import BUILD_PATH, ERROR_PATH, RELOAD_PATH, serve
 from reportkit.project import Project
+
+from ..conftest import FIXTURES, copy_project
 
 
 def _get(url: str) -> str:
@@ -18,12 +23,96 @@ def _get(url: str) -> str:
         return str(response.read().decode("utf-8"))
 
 
+def _wait_for_build(base: str, build: str) -> None:
+    for _ in range(300):
+        if _get(base + BUILD_PATH.lstrip("/")) == build:
+            return
+        time.sleep(0.1)
+    assert _get(base + BUILD_PATH.lstrip("/")) == build
+
+
+def _start(project: Project, rebuild: Callable[[], None], batches: Callable[[], Iterator[object]]) -> tuple[
+        threading.Thread, str]:
+    urls: list[str] = []
+    server = threading.Thread(target=serve, args=(project, "127.0.0.1", 0, rebuild, batches),
+                              kwargs={"ready": urls.append}, daemon=True)
+    server.start()
+    for _ in range(100):
+        if urls:
+            break
+        time.sleep(0.05)
+    return server, urls[0]
+
+
+def test_preview_survives_every_failed_rebuild_and_shows_the_error(
+        mini_with_site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A bug (any exception) or a user error in a rebuild: the server keeps serving the last good
+    site, prints the one-line error, and shows it on every page until a rebuild succeeds."""
+    project = Project(mini_with_site)
+    failures: list[Exception] = [
+        RuntimeError("boom\nsecond line"),
+        ChapterSyntaxError("unsupported <b>div</b>", mini_with_site / "chapters/zh-Hant/01-jobs.qmd", 29),
+    ]
+    step = threading.Event()
+    stop = threading.Event()
+
+    def batches() -> Iterator[object]:
+        while not stop.is_set():
+            if step.wait(0.1):
+                step.clear()
+                yield {"changed"}
+
+    def rebuild() -> None:
+        if failures:
+            raise failures.pop(0)
+
+    server, base = _start(project, rebuild, batches)
+    good = (mini_with_site / "_site/zh-Hant/01-jobs.html").read_text(encoding="utf-8")
+    _wait_for_build(base, "1")
+    page = _get(base + "zh-Hant/01-jobs.html")
+    message = ("reportkit: internal error: RuntimeError: boom (please report it; "
+               "REPORTKIT_DEBUG=1 shows the traceback)")
+    assert _get(base + ERROR_PATH.lstrip("/")) == message
+    assert f'<pre id="reportkit-build-error" role="alert">{message}</pre>' in page
+    assert "id=\"sec-jobs-exposure\"" in page  # the last good page, under the error
+
+    step.set()
+    _wait_for_build(base, "2")
+    page = _get(base + "zh-Hant/01-jobs.html")
+    escaped = "chapters/zh-Hant/01-jobs.qmd:29: unsupported &lt;b&gt;div&lt;/b&gt;"
+    assert escaped in page and "<b>div</b>" not in page
+    assert server.is_alive()
+
+    step.set()
+    _wait_for_build(base, "3")
+    assert _get(base + ERROR_PATH.lstrip("/")) == ""
+    assert "reportkit-build-error" not in _get(base + "zh-Hant/01-jobs.html")
+    assert (mini_with_site / "_site/zh-Hant/01-jobs.html").read_text(encoding="utf-8") == good
+    assert capsys.readouterr().err.splitlines() == [message, escaped.replace("&lt;", "<").replace("&gt;", ">")]
+    stop.set()
+    server.join(timeout=10)
+
+
+def test_preview_shows_the_error_when_there_is_no_site_yet(tmp_path: Path) -> None:
+    project = Project(copy_project(FIXTURES / "mini", tmp_path / "mini"))
+    stop = threading.Event()
+
+    def rebuild() -> None:
+        raise BibliographyError("malformed entry", project.root / "bib/references.bib", 3)
+
+    server, base = _start(project, rebuild, lambda: iter(stop.wait, True))
+    _wait_for_build(base, "1")
+    page = _get(base)
+    assert "bib/references.bib:3: malformed entry" in page and RELOAD_PATH in page
+    stop.set()
+    server.join(timeout=10)
+
+
 def test_preview_serves_rebuilds_and_reloads(mini_with_site: Path) -> None:
     project = Project(mini_with_site)
     chapter = mini_with_site / "chapters/zh-Hant/01-jobs.qmd"
     changes = threading.Event()
     stop = threading.Event()
-    urls: list[str] = []
 
     def batches() -> Iterator[object]:
         while not stop.is_set():
@@ -34,26 +123,15 @@ def test_preview_serves_rebuilds_and_reloads(mini_with_site: Path) -> None:
     def rebuild() -> None:
         embedded.render(Project(mini_with_site), formats=frozenset({"html"}))
 
-    server = threading.Thread(target=serve, args=(project, "127.0.0.1", 0, rebuild, batches),
-                              kwargs={"ready": urls.append}, daemon=True)
-    server.start()
-    for _ in range(100):
-        if urls:
-            break
-        time.sleep(0.05)
-    base = urls[0]
+    server, base = _start(project, rebuild, batches)
     page = _get(base + "zh-Hant/01-jobs.html")
     assert f'<script src="{RELOAD_PATH}"></script>' in page
     assert RELOAD_PATH not in (mini_with_site / "_site/zh-Hant/01-jobs.html").read_text(encoding="utf-8")
-    assert _get(base + BUILD_PATH.lstrip("/")) == "0"
+    _wait_for_build(base, "1")  # the first build, on start
 
     chapter.write_text(chapter.read_text(encoding="utf-8").replace("自動化暴露", "自動化的暴露"), encoding="utf-8")
     changes.set()
-    for _ in range(300):
-        if _get(base + BUILD_PATH.lstrip("/")) == "1":
-            break
-        time.sleep(0.1)
-    assert _get(base + BUILD_PATH.lstrip("/")) == "1"
+    _wait_for_build(base, "2")
     assert "自動化的暴露" in _get(base + "zh-Hant/01-jobs.html")
     stop.set()
     server.join(timeout=10)
