@@ -11,7 +11,9 @@ and typst's PDF per language are cached the same way, keyed by their inputs.
 
 Entries are JSON or raw bytes, never pickle: a `_cache/` restored from elsewhere (a CI
 cache, a shared drive) can at worst hold wrong data, not code. An entry that does not
-decode, or does not have the expected shape, counts as missing and is rebuilt.
+decode, or does not have the expected shape, counts as missing and is rebuilt. (Content
+is still trusted: a well-formed but altered entry, e.g. a page, is published as found;
+`reportkit render --force` or `reportkit clean` rebuilds from the sources alone.)
 
 The folder is safe to delete (`reportkit clean`) and ignored by git.
 """

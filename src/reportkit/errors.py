@@ -23,8 +23,9 @@ class ReportkitError(Exception):
 
     def location(self, root: Path | None = None) -> str:
         path = self.path or Path("reportkit")
-        if root is not None and path.resolve().is_relative_to(root.resolve()):
-            path = path.resolve().relative_to(root.resolve())
+        absolute = path.parent.resolve() / path.name  # the path as named, not where a symlink leads
+        if root is not None and absolute.is_relative_to(root.resolve()):
+            path = absolute.relative_to(root.resolve())
         return f"{path.as_posix()}:{self.line}" if self.line else path.as_posix()
 
     def format(self, root: Path | None = None) -> str:

@@ -18,7 +18,7 @@ from .config import (
     load_profile,
     profile_file,
 )
-from .errors import ConfigError
+from .errors import ConfigError, RegistryError
 from .i18n import LANGUAGES, Language
 from .registry import Registry
 from .textfile import read_text
@@ -149,8 +149,8 @@ class Project:
                     raise ConfigError(f"chapter {chapter!r} must be a file in {prefix}", path, line)
                 if name in names:
                     raise ConfigError(f"chapter {chapter!r} is listed twice", path, line)
-                if not self.is_generated(language) and not (self.root / chapter).is_file():
-                    raise ConfigError(f"chapter {chapter!r} is listed but missing", path, line)
+                if not self.is_generated(language):
+                    self._check_chapter_file(chapter, path, line)
                 names.append(name)
                 if language == source:
                     if appendix:
@@ -171,6 +171,16 @@ class Project:
                     f"(expected {', '.join(reference)})", path, line_of(lines, ("book", "chapters")),
                 )
         return entries
+
+    def _check_chapter_file(self, chapter: str, profile: Path, line: int | None) -> None:
+        """A listed chapter must be a file of the project: a build depends on nothing outside it."""
+        file = self.root / chapter
+        if file.is_symlink() and not file.exists():
+            raise ConfigError(f"chapter {chapter!r} is a symbolic link to a missing file", profile, line)
+        if not file.is_file():
+            raise ConfigError(f"chapter {chapter!r} is listed but missing", profile, line)
+        if not file.resolve().is_relative_to(self.root):
+            raise ConfigError(f"chapter {chapter!r} links to a file outside the project", profile, line)
 
     def parts(self, language: Language) -> dict[str, str]:
         """Chapter file name -> the title of its part, in `language`."""
@@ -197,3 +207,5 @@ class Project:
         bib = self.bibliography
         check_with_pandoc(bib.path)
         self.registry.check_sources(bib.keys)
+        for table in sorted(self.data_dir.glob("*.csv")):  # what chapters read must be text too
+            read_text(table, RegistryError)

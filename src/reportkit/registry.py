@@ -14,7 +14,7 @@ import math
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
@@ -127,6 +127,19 @@ def _cell_errors(err: ValidationError) -> str:
     )
 
 
+def _records(reader: csv.DictReader[str], path: Path) -> Iterator[dict[str | Any, str | Any]]:
+    """The reader's records; malformed CSV (a quote never closed, text after a closing quote)
+    raises at the line where the record began."""
+    while True:
+        start = reader.line_num + 1
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            raise RegistryError(f"malformed CSV: {err} (is a quote left open?)", path, start) from None
+
+
 class Registry:
     """All statistics of the report, keyed by id, in file order."""
 
@@ -144,8 +157,13 @@ class Registry:
     @classmethod
     def parse(cls, text: str, path: Path) -> Registry:
         """The registry in `text` (the contents of `path`, perhaps at another git revision)."""
-        reader = csv.DictReader(io.StringIO(normalize(text), newline=""))
-        header = tuple(reader.fieldnames or ())
+        reader = csv.DictReader(io.StringIO(normalize(text), newline=""), strict=True)
+        try:
+            header = tuple(reader.fieldnames or ())
+        except csv.Error as err:
+            raise RegistryError(f"malformed CSV: {err}", path, 1) from None
+        if not header:
+            raise RegistryError(f"the file is empty; its first line must be the header {','.join(COLUMNS)}", path, 1)
         if header != COLUMNS:
             missing = [c for c in COLUMNS if c not in header]
             extra = [c for c in header if c not in COLUMNS]
@@ -157,7 +175,7 @@ class Registry:
             )
         rows: list[Statistic] = []
         seen: dict[str, int] = {}
-        for record in reader:
+        for record in _records(reader, path):
             line = reader.line_num
             cells = {k: v for k, v in record.items() if v not in ("", None)}
             if None in record:

@@ -156,11 +156,15 @@ class SiteWriter:
         for name in ASSETS:
             (assets / name).write_bytes(resources.files("reportkit").joinpath("assets", name).read_bytes())
         key = digest("vega-bundle", environment())
-        bundle = cache.get_bytes("asset", key)
+        cached = cache.get_bytes("asset", key)
+        try:
+            bundle = cached.decode("utf-8") if cached else None
+        except UnicodeDecodeError:  # not the script it should be: make it again
+            bundle = None
         if bundle is None:
-            bundle = vega_bundle().encode("utf-8")
-            cache.put_bytes("asset", key, bundle)
-        (assets / VEGA_BUNDLE).write_bytes(bundle)
+            bundle = vega_bundle()
+            cache.put_bytes("asset", key, bundle.encode("utf-8"))
+        (assets / VEGA_BUNDLE).write_text(bundle, encoding="utf-8")
         publish_datasets(self.project.data_dir, self.project.bibliography, self.staging / "data",
                          self.project.config.reportkit.slug, self.project.book(self.project.source_language).title)
         chooser = self.env.get_template("chooser.html").render(
@@ -178,19 +182,50 @@ def vega_bundle() -> str:
 @contextmanager
 def staging_dir(output: Path) -> Iterator[Path]:
     """A fresh folder beside `output` to build into; removed unless published. A file that
-    cannot be written there (full disk, read-only folder) stops the build as an OutputError."""
+    cannot be written there (full disk, read-only folder) stops the build as an OutputError.
+    What a killed build left behind is tidied first (see :func:`recover`)."""
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.build-", dir=output.parent))
+        recover(output)
+        staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.build-{os.getpid()}-", dir=output.parent))
     except OSError as err:
         raise OutputError(f"cannot create a staging folder here: {err.strerror or err}", output.parent) from None
     try:
         yield staging
     except OSError as err:
-        raise OutputError(f"cannot write the site: {err.strerror or err}; the previous site is unchanged",
-                          output) from None
+        raise OutputError(f"cannot write the site: {_reason(err)}; the previous site is unchanged", output) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _reason(err: OSError) -> str:
+    """What went wrong, without paths (the staging folder's name means nothing to users)."""
+    if err.strerror:
+        return err.strerror
+    found = re.search(r"\[Errno \d+\] ([^:'\]]+)", str(err))  # shutil.Error lists each file's error
+    return found.group(1) if found else type(err).__name__
+
+
+def recover(output: Path) -> None:
+    """Undo what a build killed mid-way (SIGKILL, power loss) left: staging folders of processes
+    that no longer run, and a site moved aside by a publish that did not finish."""
+    for folder in output.parent.glob(f".{output.name}.build-*"):
+        pid = folder.name.removeprefix(f".{output.name}.build-").partition("-")[0]
+        if not (pid.isdigit() and _running(int(pid))):
+            shutil.rmtree(folder, ignore_errors=True)
+    previous = output.with_name(f".{output.name}.previous")
+    if previous.is_dir() and not output.exists():
+        os.replace(previous, output)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def publish(staging: Path, output: Path) -> None:

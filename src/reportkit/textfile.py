@@ -22,15 +22,24 @@ def normalize(text: str) -> str:
     return text.removeprefix(BOM).replace("\r\n", "\n")
 
 
+def _position(data: bytes, offset: int) -> tuple[int, int]:
+    """The 1-based line and column (in bytes) of `offset` in `data`."""
+    return data.count(b"\n", 0, offset) + 1, offset - data.rfind(b"\n", 0, offset)
+
+
 def decode(data: bytes, path: Path, error: type[ReportkitError] = ReportkitError) -> str:
-    """`data` (the contents of `path`) as normalized text; not UTF-8 raises `error` at its line."""
+    """`data` (the contents of `path`) as normalized text; bytes that are not UTF-8, or a NUL
+    (a binary file, or a placeholder smuggled into a chapter), raise `error` at their line."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
-        column = err.start - data.rfind(b"\n", 0, err.start)
+        line, column = _position(data, err.start)
         raise error(f"the file is not UTF-8 (byte 0x{data[err.start]:02x} at line {line}, column {column}); "
                     "save it as UTF-8", path, line) from None
+    if "\x00" in text:
+        line, column = _position(data, data.index(b"\x00"))
+        raise error(f"the file contains a NUL byte (line {line}, column {column}): is it a binary file?",
+                    path, line)
     return normalize(text)
 
 

@@ -65,14 +65,15 @@ def parse_language(project: Project, language: Language) -> list[Job]:
 
 def cross_references(jobs: list[Job]) -> dict[str, Target]:
     index: dict[str, Target] = {}
-    seen: dict[str, Path] = {}
+    seen: dict[str, tuple[Path, int]] = {}
     for job in jobs:
         for label, line in job.chapter.labels():
             if label in seen:
+                where, first = seen[label]
                 raise ChapterSyntaxError(
-                    f"label {label!r} is already defined in {seen[label].name}", job.chapter.path, line
+                    f"label {label!r} is already defined in {where.name} (line {first})", job.chapter.path, line
                 )
-            seen[label] = job.chapter.path
+            seen[label] = job.chapter.path, line
         index.update(targets(job.chapter, job.entry))
     for job in jobs:
         for label, line in job.chapter.xrefs:

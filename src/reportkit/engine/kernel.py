@@ -12,6 +12,7 @@ recorded in the kernel (see tracking.py) and returned with its outputs.
 from __future__ import annotations
 
 import ast
+import json
 import os
 import queue
 import re
@@ -56,6 +57,8 @@ del _reportkit_tracking
 READS_EXPRESSION = "__import__('reportkit.engine.tracking', fromlist=['reads']).reads()"
 KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL"]  # no transport banner on the progress display
 DEFAULT_TIMEOUT = 120  # seconds a cell may run; see `reportkit: cell-timeout:`
+SYNTAX_LOCATION = re.compile(r" \([^()]+\.py, line (\d+)\)$")  # "(1850221797.py, line 2)"
+OUTPUT_LIMIT = 10_000_000  # characters of output one cell may put on a page (its JSON form)
 
 
 @dataclass
@@ -164,7 +167,7 @@ class Kernel:
     def run(self, chapter: Chapter, language: Language, timeout: int = DEFAULT_TIMEOUT) -> Executed:
         """Run `chapter`'s cells then its inline expressions in a fresh namespace; a cell (or the
         inline expressions together) may take at most `timeout` seconds."""
-        self.timeout = self.client.timeout = timeout
+        self.timeout = timeout
         try:
             return self._run(chapter, language)
         except CellTimeoutError:
@@ -178,26 +181,39 @@ class Kernel:
 
     def _run(self, chapter: Chapter, language: Language) -> Executed:
         result = Executed()
+        self.client.timeout = max(self.timeout, DEFAULT_TIMEOUT)  # the setup imports reportkit: not the cells' limit
         self._where, self._line = "the chapter's setup", 1
         self._run_code(CHAPTER_START.format(root=str(self.root), folder=str(chapter.path.parent),
                                             language=language.code))
         nb = nbformat.v4.new_notebook(cells=[  # type: ignore[no-untyped-call]
             nbformat.v4.new_code_cell(cell.code) for cell in chapter.cells])  # type: ignore[no-untyped-call]
         self.client.nb = nb
+        self.client.timeout = self.timeout
         for cell, nb_cell in zip(chapter.cells, nb.cells, strict=True):
             self._where, self._line = "this cell", cell.line
             try:
                 self.client.execute_cell(nb_cell, cell.index)
             except CellExecutionError as err:
                 tb = [str(err.traceback)] if isinstance(err.traceback, str) else list(err.traceback or [])
+                line, evalue = _error_line(tb, cell.code_line), one_line(err.evalue)
+                compiled = SYNTAX_LOCATION.search(evalue)  # a SyntaxError names the cell's line itself
+                if compiled:
+                    line, evalue = cell.code_line + int(compiled.group(1)) - 1, SYNTAX_LOCATION.sub("", evalue)
                 raise ChapterExecutionError(
-                    f"{err.ename}: {one_line(err.evalue)}" if err.ename else one_line(tb[-1] if tb else ""),
-                    chapter.path, _error_line(tb, cell.code_line),
+                    f"{err.ename}: {evalue}" if err.ename else one_line(tb[-1] if tb else ""), chapter.path, line,
                 ) from None
             result.outputs[cell.index] = list(nb.cells[cell.index].outputs)
+            size = len(json.dumps(result.outputs[cell.index]))
+            if size > OUTPUT_LIMIT:
+                raise ChapterExecutionError(
+                    f"this cell's output is {size / 1e6:.1f} MB, more than a page can carry (limit "
+                    f"{OUTPUT_LIMIT / 1e6:.0f} MB): write large results to a file and show a summary",
+                    chapter.path, cell.line)
         expressions = {item.key: item.expr for item in chapter.inline}
         if chapter.inline:
-            self._where, self._line = "the inline expressions", chapter.inline[0].line
+            first, last = chapter.inline[0].line, chapter.inline[-1].line
+            self._where = "the inline expressions" + (f" of lines {first}-{last}" if last != first else "")
+            self._line = first
         values = self._request({**expressions, "__reads__": READS_EXPRESSION})
         for item in chapter.inline:
             value = values.get(item.key, {})
