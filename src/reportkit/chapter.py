@@ -211,7 +211,7 @@ def parse(path: Path, text: str | None = None) -> Chapter:
         if not path.is_file():
             raise ChapterSyntaxError("chapter file not found", path)
         text = read_text(path, ChapterSyntaxError)
-    text = normalize(text)
+    text = normalize(text)  # also text given (from git, from a conversion)
     lines = text.splitlines()
     front: dict[str, Any] = {}
     i = 0

@@ -25,6 +25,7 @@ from .yamlfile import Lines, error_line, line_of, load_file, load_text
 
 CONFIG_FILE = "_quarto.yml"
 SITE_DIR = "_site"
+DEFAULT_CELL_TIMEOUT = 120  # seconds
 
 
 def profile_file(code: str) -> str:
@@ -76,7 +77,7 @@ class ReportkitSection(Strict):
     generated: dict[str, str] = {}  # generated language -> the language it is converted from
     # Quarto has no execution time limit (its Jupyter runner waits forever); reportkit stops a
     # cell after this many seconds. A chapter may set its own in front matter `reportkit:`.
-    cell_timeout: int = Field(120, alias="cell-timeout", gt=0)
+    cell_timeout: int = Field(DEFAULT_CELL_TIMEOUT, alias="cell-timeout", gt=0)
 
     @field_validator("languages")
     @classmethod

@@ -23,24 +23,13 @@ from reportkit.cache import CACHE_DIR, BuildCache
 from reportkit.project import Project
 
 from ..conftest import GOLDEN, Result, assert_golden, snapshot
+from .test_bad_input import CHAPTER, REGISTRY, _append, _edit
 
-CHAPTER = "chapters/zh-Hant/01-jobs.qmd"
-REGISTRY = "data/statistics.csv"
 TABLE = "data/exposure.csv"
 BIB = "bib/references.bib"
 CONFIG = "_quarto.yml"
 PROFILE = "_quarto-zh-Hant.yml"
 LATIN1 = "Café".encode("latin-1")  # b"Caf\xe9": not UTF-8
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"fixture changed: {old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def _append(path: Path, text: str) -> None:
-    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
 
 
 def _insert_bytes(path: Path, after: bytes, data: bytes) -> None:

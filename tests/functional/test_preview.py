@@ -23,6 +23,14 @@ def _get(url: str) -> str:
         return str(response.read().decode("utf-8"))
 
 
+def _batches(changed: threading.Event, stop: threading.Event) -> Iterator[object]:
+    """A batch of changes each time `changed` is set, until `stop` is."""
+    while not stop.is_set():
+        if changed.wait(0.1):
+            changed.clear()
+            yield {"changed"}
+
+
 def _wait_for_build(base: str, build: str) -> None:
     for _ in range(300):
         if _get(base + BUILD_PATH.lstrip("/")) == build:
@@ -56,17 +64,11 @@ def test_preview_survives_every_failed_rebuild_and_shows_the_error(
     step = threading.Event()
     stop = threading.Event()
 
-    def batches() -> Iterator[object]:
-        while not stop.is_set():
-            if step.wait(0.1):
-                step.clear()
-                yield {"changed"}
-
     def rebuild() -> None:
         if failures:
             raise failures.pop(0)
 
-    server, base = _start(project, rebuild, batches)
+    server, base = _start(project, rebuild, lambda: _batches(step, stop))
     good = (mini_with_site / "_site/zh-Hant/01-jobs.html").read_text(encoding="utf-8")
     _wait_for_build(base, "1")
     page = _get(base + "zh-Hant/01-jobs.html")
@@ -114,16 +116,10 @@ def test_preview_serves_rebuilds_and_reloads(mini_with_site: Path) -> None:
     changes = threading.Event()
     stop = threading.Event()
 
-    def batches() -> Iterator[object]:
-        while not stop.is_set():
-            if changes.wait(0.1):
-                changes.clear()
-                yield {"changed"}
-
     def rebuild() -> None:
         embedded.render(Project(mini_with_site), formats=frozenset({"html"}))
 
-    server, base = _start(project, rebuild, batches)
+    server, base = _start(project, rebuild, lambda: _batches(changes, stop))
     page = _get(base + "zh-Hant/01-jobs.html")
     assert f'<script src="{RELOAD_PATH}"></script>' in page
     assert RELOAD_PATH not in (mini_with_site / "_site/zh-Hant/01-jobs.html").read_text(encoding="utf-8")

@@ -33,6 +33,7 @@ from nbclient.util import run_sync
 from traitlets.config import Config
 
 from ..chapter import Chapter
+from ..config import DEFAULT_CELL_TIMEOUT
 from ..errors import ChapterExecutionError
 from ..i18n import Language
 from ..tools import strip_ansi
@@ -56,7 +57,6 @@ del _reportkit_tracking
 """
 READS_EXPRESSION = "__import__('reportkit.engine.tracking', fromlist=['reads']).reads()"
 KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL"]  # no transport banner on the progress display
-DEFAULT_TIMEOUT = 120  # seconds a cell may run; see `reportkit: cell-timeout:`
 SYNTAX_LOCATION = re.compile(r" \([^()]+\.py, line (\d+)\)$")  # "(1850221797.py, line 2)"
 OUTPUT_LIMIT = 10_000_000  # characters of output one cell may put on a page (its JSON form)
 
@@ -118,7 +118,7 @@ class Kernel:
 
     def __init__(self, root: Path, env: dict[str, str] | None = None):
         self.root = root
-        self.timeout = DEFAULT_TIMEOUT
+        self.timeout = DEFAULT_CELL_TIMEOUT
         self._where, self._line = "the kernel's setup", 1  # what runs now, for errors
         self.sockets = Path(tempfile.mkdtemp(prefix="reportkit-kernel-"))
         config = Config()
@@ -127,7 +127,7 @@ class Kernel:
         config.KernelManager.ip = str(self.sockets / "kernel")
         self.client = NotebookClient(
             nbformat.v4.new_notebook(),  # type: ignore[no-untyped-call]
-            config=config, kernel_name="python3", timeout=DEFAULT_TIMEOUT, allow_errors=False,
+            config=config, kernel_name="python3", timeout=DEFAULT_CELL_TIMEOUT, allow_errors=False,
             extra_arguments=KERNEL_ARGS,
         )
         env = dict(os.environ, REPORTKIT_ROOT=str(root), PYTHONHASHSEED="0", MPLBACKEND="agg", **(env or {}))
@@ -164,7 +164,7 @@ class Kernel:
         km = self.client.km
         return km is not None and bool(run_sync(km._async_is_alive)())
 
-    def run(self, chapter: Chapter, language: Language, timeout: int = DEFAULT_TIMEOUT) -> Executed:
+    def run(self, chapter: Chapter, language: Language, timeout: int = DEFAULT_CELL_TIMEOUT) -> Executed:
         """Run `chapter`'s cells then its inline expressions in a fresh namespace; a cell (or the
         inline expressions together) may take at most `timeout` seconds."""
         self.timeout = timeout
@@ -181,7 +181,8 @@ class Kernel:
 
     def _run(self, chapter: Chapter, language: Language) -> Executed:
         result = Executed()
-        self.client.timeout = max(self.timeout, DEFAULT_TIMEOUT)  # the setup imports reportkit: not the cells' limit
+        # the setup (a fresh namespace, importing reportkit) is not the chapter's code: not its limit
+        self.client.timeout = max(self.timeout, DEFAULT_CELL_TIMEOUT)
         self._where, self._line = "the chapter's setup", 1
         self._run_code(CHAPTER_START.format(root=str(self.root), folder=str(chapter.path.parent),
                                             language=language.code))
@@ -246,7 +247,7 @@ class Kernel:
 def execute_all(
     jobs: Sequence[tuple[Chapter, Language]], root: Path, workers: int,
     done: Callable[[int, Executed], None], env: dict[str, str] | None = None,
-    timeout: int = DEFAULT_TIMEOUT,
+    timeout: int = DEFAULT_CELL_TIMEOUT,
 ) -> None:
     """Run every job on a pool of `workers` warm kernels, calling `done(index, result)` as
     each finishes. The first failure (in job order) is raised once all workers stop. A cell
