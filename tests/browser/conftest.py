@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,15 +36,34 @@ def site_url(rendered_report: Project) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+def playwright_driver() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+def _launch(playwright: Any, profile: Path, **options: Any) -> Any:
     executable = shutil.which("chromium") or CHROMIUM
     assert Path(executable).exists(), "Chromium is missing: `sudo apt-get install chromium` (nox installs it)"
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=executable,
-            args=CHROMIUM_ARGS, viewport={"width": 1280, "height": 900},
-        )
-        yield context
-        context.close()
+    return playwright.chromium.launch_persistent_context(str(profile), executable_path=executable,
+                                                         args=CHROMIUM_ARGS, **options)
+
+
+@pytest.fixture(scope="session")
+def browser_context(playwright_driver: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A desktop window."""
+    context = _launch(playwright_driver, tmp_path_factory.mktemp("chromium-profile"),
+                      viewport={"width": 1280, "height": 900})
+    yield context
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def phone_context(playwright_driver: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A phone: a touch screen 320 CSS px wide (tests may widen it)."""
+    context = _launch(playwright_driver, tmp_path_factory.mktemp("chromium-phone-profile"),
+                      viewport={"width": 320, "height": 640}, is_mobile=True, has_touch=True,
+                      device_scale_factor=1)
+    yield context
+    context.close()

@@ -1,14 +1,19 @@
-// Keep a statistic's provenance note inside the window: open it leftwards when it
-// would overflow on the right.
+// Keep a statistic's provenance note inside the window: shift it sideways so that it
+// starts and ends at least a small margin from both edges (phones included).
 (function () {
+  var MARGIN = 8;
   function place(event) {
     var link = event.target.closest && event.target.closest(".stat-link");
     if (!link) return;
     var note = link.querySelector(".provenance");
     if (!note) return;
-    link.classList.remove("provenance-left");
+    note.style.left = "0px";
     var box = note.getBoundingClientRect();
-    if (box.right > document.documentElement.clientWidth - 8) link.classList.add("provenance-left");
+    var width = document.documentElement.clientWidth;
+    var shift = 0;
+    if (box.right > width - MARGIN) shift = width - MARGIN - box.right;
+    if (box.left + shift < MARGIN) shift = MARGIN - box.left;
+    note.style.left = shift + "px";
   }
   document.addEventListener("mouseover", place);
   document.addEventListener("focusin", place);

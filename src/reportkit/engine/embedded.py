@@ -99,7 +99,8 @@ def stale_translation(project: Project, job: Job, source: Chapter) -> bool:
 
 
 def _metadata(language: Language, nocite: list[str]) -> str:
-    meta = {"lang": language.csl, "link-citations": True, "pagetitle": "-"}
+    meta = {"lang": language.csl, "link-citations": True, "pagetitle": "-",
+            "reportkit-table-label": language.t("table")}
     if nocite:
         meta["nocite"] = ", ".join(f"@{k}" for k in nocite)
     return json.dumps(meta, ensure_ascii=False)

@@ -53,10 +53,12 @@ def to_html(markdown: str, metadata_yaml: str, bibliography: Path, what: Path) -
     """Convert a chapter's Markdown to an HTML fragment; return (toc, body)."""
     from importlib import resources
 
-    with resources.as_file(resources.files("reportkit").joinpath("templates", "fragment.html")) as template:
+    package = resources.files("reportkit")
+    with (resources.as_file(package.joinpath("templates", "fragment.html")) as template,
+          resources.as_file(package.joinpath("filters", "html.lua")) as lua):
         out = run(
             ["-f", "markdown-implicit_figures", "-t", "html5", "--standalone", f"--template={template}", "--toc",
-             "--toc-depth=3", "--wrap=none", "--citeproc", f"--bibliography={bibliography}"],
+             "--toc-depth=3", "--wrap=none", f"--lua-filter={lua}", "--citeproc", f"--bibliography={bibliography}"],
             stdin=f"---\n{metadata_yaml}\n---\n\n{markdown}", what=what,
         )
     toc, _, body = out.partition("<!--reportkit:body-->")
