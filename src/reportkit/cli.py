@@ -60,6 +60,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from .edition import compare, to_markdown
+    from .i18n import LANGUAGES
 
     project = _project(args)
     diff = compare(project, args.ref)
@@ -71,14 +72,15 @@ def cmd_diff(args: argparse.Namespace) -> int:
         print(to_markdown(diff))
         return 0
     console = Console(highlight=False)
+    english = LANGUAGES["en"]
     table = Table(title=f"Statistics: {diff.base} (edition {diff.base_edition}) → working tree "
                         f"(edition {diff.edition})", title_justify="left")
-    for column in ("statistic", "change", "before", "after", "absolute", "relative", "source changed"):
-        table.add_column(column, justify="right" if column in ("before", "after", "absolute", "relative") else "left")
+    table.add_column("statistic", overflow="fold", min_width=12)  # an id is never cut
+    for column in ("change", "before", "after", "change (pp for %)", "relative", "source changed"):
+        table.add_column(column, justify="left" if column in ("change", "source changed") else "right")
     for c in diff.statistics:
-        table.add_row(c.id, c.change, "" if c.old is None else f"{c.old:g}", "" if c.new is None else f"{c.new:g}",
-                      "" if c.absolute is None else f"{c.absolute:+g}",
-                      "" if c.relative is None else f"{c.relative:+.1%}", "yes" if c.source_changed else "")
+        table.add_row(c.id, c.change, c.shown(c.old, english), c.shown(c.new, english), c.shown_change(english),
+                      c.shown_relative(), {None: "—", True: "yes", False: "no"}[c.source_changed])
     console.print(table)
     for key in diff.citations_added:
         console.print(f"[green]+ cites[/green] {key}")
@@ -88,7 +90,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
         console.print(f"\n[bold]{s.language}/{s.chapter}[/bold] ({', '.join(s.statistics)})")
         console.print(f"  [red]- {s.before or '(none)'}[/red]")
         console.print(f"  [green]+ {s.after or '(none)'}[/green]")
-    if not (diff.statistics or diff.citations_added or diff.citations_removed):
+    if diff.empty:
         console.print("no statistics or citations changed")
     return 0
 

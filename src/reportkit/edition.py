@@ -20,7 +20,8 @@ from typing import Any
 from .chapter import CITATION
 from .config import profile_file
 from .errors import ReportkitError
-from .i18n import Language
+from .i18n import LANGUAGES, Language
+from .numbers import format_change, format_value
 from .project import CHAPTERS_DIR, DATA_DIR, Project
 from .registry import REGISTRY_FILE, Registry, Statistic
 
@@ -94,21 +95,46 @@ def at_revision(project: Project, ref: str) -> Snapshot:
                     Registry.parse(text, root / registry_path), _chapters_of(read, names, project))
 
 
+# Differences are stored rounded to this many significant decimals: enough for any
+# registry value, and free of binary float noise (0.58 - 0.56 is 0.02, not 0.020000000000000018).
+CLEAN_DIGITS = 10
+
+
+def _clean(value: float | None) -> float | None:
+    return None if value is None else round(value, CLEAN_DIGITS) + 0.0
+
+
 @dataclass
 class StatisticChange:
     id: str
     change: str  # added | removed | changed
     unit: str
+    decimals: int
     old: float | None = None
     new: float | None = None
-    absolute: float | None = None
+    absolute: float | None = None  # new - old, in base units
+    points: float | None = None  # for percentages: the change in percentage points
     relative: float | None = None
     old_source: str | None = None
     new_source: str | None = None
 
     @property
-    def source_changed(self) -> bool:
-        return self.change == "changed" and self.old_source != self.new_source
+    def source_changed(self) -> bool | None:
+        """Whether the source changed; None when the statistic was added or removed."""
+        return self.old_source != self.new_source if self.change == "changed" else None
+
+    def shown(self, value: float | None, language: Language) -> str:
+        """A side's value as readers saw it in `language` ("—" where there is none)."""
+        return "—" if value is None else format_value(value, self.unit, self.decimals, language)
+
+    def shown_change(self, language: Language) -> str:
+        """The absolute change as readers would read it (percentage points for percentages)."""
+        if self.absolute is None:
+            return "—"
+        return format_change(self.absolute, self.unit, self.decimals, language)
+
+    def shown_relative(self) -> str:
+        return "—" if self.relative is None else f"{self.relative:+.1%}"
 
 
 @dataclass
@@ -136,6 +162,10 @@ class EditionDiff:
             item["source_changed"] = change.source_changed
         return json.dumps(data, ensure_ascii=False, indent=2)
 
+    @property
+    def empty(self) -> bool:
+        return not (self.statistics or self.citations_added or self.citations_removed)
+
 
 def _changed(old: Statistic, new: Statistic) -> bool:
     return (old.value, old.value_high, old.unit, old.source) != (new.value, new.value_high, new.unit, new.source)
@@ -145,15 +175,18 @@ def compare_statistics(old: Registry, new: Registry) -> list[StatisticChange]:
     changes = []
     for stat in new:
         if stat.id not in old:
-            changes.append(StatisticChange(stat.id, "added", stat.unit, new=stat.value, new_source=stat.source))
+            changes.append(StatisticChange(stat.id, "added", stat.unit, stat.decimals, new=stat.value,
+                                           new_source=stat.source))
         elif _changed(old[stat.id], stat):
             before = old[stat.id]
-            absolute = stat.value - before.value
+            absolute = _clean(stat.value - before.value)
             changes.append(StatisticChange(
-                stat.id, "changed", stat.unit, before.value, stat.value, absolute,
-                absolute / before.value if before.value else None, before.source, stat.source,
+                stat.id, "changed", stat.unit, stat.decimals, before.value, stat.value, absolute,
+                _clean(absolute * 100) if stat.unit == "percent" and absolute is not None else None,
+                _clean((stat.value - before.value) / before.value) if before.value else None,
+                before.source, stat.source,
             ))
-    changes += [StatisticChange(stat.id, "removed", stat.unit, old=stat.value, old_source=stat.source)
+    changes += [StatisticChange(stat.id, "removed", stat.unit, stat.decimals, old=stat.value, old_source=stat.source)
                 for stat in old if stat.id not in new]
     return changes
 
@@ -247,30 +280,41 @@ def previous_edition_tag(project: Project) -> str | None:
     return f"{TAG_PREFIX}{older[-1]}" if older else None
 
 
-def _number(value: float | None, unit: str) -> str:
-    if value is None:
-        return "—"
-    return f"{value:.4g}" if unit != "percent" else f"{value * 100:.4g}%"
+CHANGE_WORDS = {
+    "zh-Hant": ("統計項目", "變動", "前版", "本版", "變化", "相對變化", "來源變更", "新增", "移除", "變更",
+                "引用文獻", "數字有變動的句子", "是", "否", "比較對象：{year} 年版（{ref}）"),
+    "zh-Hans": ("统计项目", "变动", "前版", "本版", "变化", "相对变化", "来源变更", "新增", "移除", "变更",
+                "引用文献", "数字有变动的句子", "是", "否", "比较对象：{year} 年版（{ref}）"),
+    "en": ("Statistic", "Change", "Before", "After", "Change", "Relative", "Source changed", "added", "removed",
+           "changed", "Citations", "Sentences whose figures changed", "yes", "no",
+           "Compared with: the {year} edition ({ref})"),
+}
 
 
-def to_markdown(diff: EditionDiff, language: Language | None = None) -> str:
-    """The diff as Markdown (a pull-request comment, or the site's "what changed" page)."""
-    zh = language is not None and language.code.startswith("zh")
-    words = dict(zip(("statistic", "change", "before", "after", "absolute", "relative", "source", "added",
-                      "removed", "changed", "citations", "sentences", "chapter", "yes", "no"),
-                     (("統計項目", "變動", "前版", "本版", "絕對變化", "相對變化", "來源更動", "新增", "移除", "更動",
-                       "引用文獻", "數字有變動的句子", "章", "是", "否") if zh else
-                      ("Statistic", "Change", "Before", "After", "Absolute", "Relative", "Source changed", "added",
-                       "removed", "changed", "Citations", "Sentences whose figures changed", "Chapter", "yes", "no")),
-                     strict=True))
+def to_markdown(diff: EditionDiff, language: Language | None = None,
+                titles: dict[str, str] | None = None, measures: dict[str, str] | None = None) -> str:
+    """The diff as Markdown: for a pull request (`language` None: English, ids and file names),
+    or for the readers of the site's "what changed" page in `language`, with what each
+    statistic measures (`measures`, by id) instead of its id and chapter `titles` (by file
+    name) instead of file names. Values are formatted as the pages show them; changes of
+    percentages are in percentage points."""
+    shown_in = language or LANGUAGES["en"]
+    words = dict(zip(
+        ("statistic", "change", "before", "after", "absolute", "relative", "source", "added", "removed",
+         "changed", "citations", "sentences", "yes", "no", "compared"),
+        CHANGE_WORDS.get(shown_in.code, CHANGE_WORDS["en"]), strict=True))
+
+    def name(stat_id: str) -> str:
+        return escape_markdown(measures[stat_id]) if measures and stat_id in measures else f"`{stat_id}`"
+
+    out = [words["compared"].format(year=diff.base_edition, ref=f"`{diff.base}`"), ""]
     lines = [f"| {words['statistic']} | {words['change']} | {words['before']} | {words['after']} | "
              f"{words['absolute']} | {words['relative']} | {words['source']} |", "|---|---|---|---|---|---|---|"]
     for c in diff.statistics:
-        relative = f"{c.relative:+.1%}" if c.relative is not None else "—"
-        absolute = _number(c.absolute, c.unit) if c.absolute is not None else "—"
-        lines.append(f"| `{c.id}` | {words[c.change]} | {_number(c.old, c.unit)} | {_number(c.new, c.unit)} | "
-                     f"{absolute} | {relative} | {words['yes'] if c.source_changed else words['no']} |")
-    out = ["::: {.generated}", *lines, ":::", ""]
+        source = "—" if c.source_changed is None else words["yes"] if c.source_changed else words["no"]
+        lines.append(f"| {name(c.id)} | {words[c.change]} | {c.shown(c.old, shown_in)} | "
+                     f"{c.shown(c.new, shown_in)} | {c.shown_change(shown_in)} | {c.shown_relative()} | {source} |")
+    out += ["::: {.generated}", *lines, ":::", ""]
     if diff.citations_added or diff.citations_removed:
         out += [f"**{words['citations']}**", ""]
         out += [f"- {words['added']}: `{k}`" for k in diff.citations_added]
@@ -280,7 +324,18 @@ def to_markdown(diff: EditionDiff, language: Language | None = None) -> str:
     if sentences:
         out += [f"**{words['sentences']}**", "", "::: {.generated}"]
         for s in sentences:
-            out += [f"- `{s.language}/{s.chapter}` ({', '.join(f'`{i}`' for i in s.statistics)})",
-                    f"    - {words['before']}: {s.before or '—'}", f"    - {words['after']}: {s.after or '—'}"]
+            where = (escape_markdown(titles[s.chapter]) if titles and s.chapter in titles
+                     else f"`{s.language}/{s.chapter}`")
+            out += [f"- {where} ({', '.join(name(i) for i in s.statistics)})",
+                    f"    - {words['before']}: {escape_markdown(s.before) if s.before else '—'}",
+                    f"    - {words['after']}: {escape_markdown(s.after) if s.after else '—'}"]
         out += [":::", ""]
     return "\n".join(out)
+
+
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|@$~^&-])")
+
+
+def escape_markdown(text: str) -> str:
+    """`text` as literal pandoc Markdown text: no emphasis, links, raw HTML or citations."""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", text)

@@ -78,3 +78,17 @@ def format_statistic(
     if value_high is None:
         return low
     return low + RANGE_DASH + format_value(value_high, unit, decimals, language)
+
+
+# A change of a percentage is told in percentage points, never as a percentage.
+PERCENTAGE_POINTS = {"zh-Hant": "個百分點", "zh-Hans": "个百分点", "en": "pp"}
+
+
+def format_change(difference: float, unit: str, decimals: int, language: Language) -> str:
+    """A signed difference between two values in `unit`, formatted for `language`
+    (26% → 28% is "+2 pp" / "+2 個百分點", not "+2%")."""
+    sign = "+" if difference > 0 else "−" if difference < 0 else "±"
+    if unit == "percent":
+        points = format_decimal(abs(difference) * 100, _decimal_pattern(decimals), locale=language.locale)
+        return f"{sign}{points} {PERCENTAGE_POINTS[language.code]}"
+    return sign + format_value(abs(difference), unit, decimals, language)

@@ -109,7 +109,8 @@ def test_previous_and_next_chapter_at_the_end(phone: Page, lang: str) -> None:
     for position, name in enumerate(names):
         page = _open(phone, f"{lang}/{name}", 320)
         nav = page.locator("main > nav.page-nav")
-        assert nav.count() == 1 and page.evaluate("document.querySelector('main').lastElementChild.matches('.page-nav')")
+        assert nav.count() == 1
+        assert page.evaluate("document.querySelector('main').lastElementChild.matches('.page-nav')")
         expected = {"prev": position > 0, "next": position + 1 < len(names)}
         for rel, present in expected.items():
             link = nav.locator(f'a[rel="{rel}"]')

@@ -18,6 +18,7 @@ from reportkit.project import Project
 from ..conftest import Result, copy_report
 
 CHANGED, OLD, NEW = "pwc-ai-skills-wage-premium", 0.56, 0.58
+POINTS = 2  # NEW - OLD in percentage points, as readers must read it (never "+2%")
 REMOVED, ADDED, ADDED_VALUE = "dfdc-dataset-videos", "dfdc-dataset-videos-2026", 120000
 
 
@@ -79,11 +80,14 @@ def test_diff_json(two_editions: Path, run_cli: Callable[..., Result]) -> None:
     assert set(changes) == {CHANGED, REMOVED, ADDED}
     changed = changes[CHANGED]
     assert (changed["change"], changed["old"], changed["new"]) == ("changed", OLD, NEW)
-    assert changed["absolute"] == pytest.approx(NEW - OLD)
+    assert changed["absolute"] == 0.02  # exactly: no float noise such as 0.020000000000000018
+    assert changed["points"] == POINTS
     assert changed["relative"] == pytest.approx((NEW - OLD) / OLD)
     assert changed["source_changed"] is False
     assert (changes[ADDED]["change"], changes[ADDED]["new"]) == ("added", ADDED_VALUE)
+    assert changes[ADDED]["source_changed"] is None  # not "no": there was no source before
     assert changes[REMOVED]["change"] == "removed"
+    assert f'"absolute": {NEW - OLD!r}' not in result.out
     assert diff["citations_added"] == [] and diff["citations_removed"] == []
 
 
@@ -103,18 +107,32 @@ def test_diff_shows_the_sentences_whose_figures_changed(two_editions: Path, run_
         assert "并不是" in dfdc[0]["after"]  # generated Simplified Chinese, not the source (並不是)
 
 
-def test_diff_table_and_markdown(two_editions: Path, run_cli: Callable[..., Result]) -> None:
+def test_diff_table_and_markdown(two_editions: Path, run_cli: Callable[..., Result],
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")  # a narrow terminal must not cut ids
     table = run_cli("--project", two_editions, "diff", "edition-2025").out
-    assert CHANGED in table and REMOVED in table and ADDED in table and "+3.6%" in table
+    assert "…" not in table
+    unfolded = "".join(line.strip(" │┃|") for line in table.splitlines())
+    for stat_id in (CHANGED, REMOVED, ADDED):
+        assert stat_id in unfolded.replace(" ", "").replace("│", "")
+    assert "+3.6%" in table and f"+{POINTS} pp" in table and "56%" in table and "58%" in table
     markdown = run_cli("--project", two_editions, "diff", "edition-2025", "--format", "md").out
-    assert f"| `{CHANGED}` | changed | 56% | 58% |" in markdown
+    assert f"| `{CHANGED}` | changed | 56% | 58% | +{POINTS} pp | +3.6% | no |" in markdown
+    assert f"| `{ADDED}` | added | — | 120,000 | — | — | — |" in markdown
+    assert "Compared with: the 2025 edition (`edition-2025`)" in markdown
 
 
 def test_site_gets_a_what_changed_page(two_editions: Path, run_cli: Callable[..., Result]) -> None:
     assert run_cli("--project", two_editions, "render", "--quiet", "--to", "html").code == 0
-    for lang, title in (("zh-Hant", "本版更新"), ("zh-Hans", "本版更新"), ("en", "What changed")):
-        page = (two_editions / "_site" / lang / "changes.html").read_text(encoding="utf-8")
-        assert title in page and CHANGED in page
+    pages = {lang: (two_editions / "_site" / lang / "changes.html").read_text(encoding="utf-8")
+             for lang in ("zh-Hant", "zh-Hans", "en")}
+    for lang, title, points, compared, chapter in (
+            ("zh-Hant", "本版更新", f"+{POINTS} 個百分點", "比較對象：2025 年版", "倫理考量"),
+            ("zh-Hans", "本版更新", f"+{POINTS} 个百分点", "比较对象：2025 年版", "伦理考量"),
+            ("en", "What changed", f"+{POINTS} pp", "Compared with: the 2025 edition", "Ethical Considerations")):
+        page = pages[lang]
+        assert title in page and points in page and compared in page and chapter in page
+        assert CHANGED not in page and ".qmd" not in page  # readers see measures and titles, not ids and files
         index = (two_editions / "_site" / lang / "index.html").read_text(encoding="utf-8")
         assert 'href="changes.html"' in index
     findings = [f for f in run_checks(Project(two_editions)) if f.severity is Severity.ERROR]

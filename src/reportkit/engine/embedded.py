@@ -28,7 +28,7 @@ from ..generate import generate
 from ..i18n import Language
 from ..pdf import build_timestamp, chapter_heading, pdf_name, render_book
 from ..project import ChapterEntry, Project
-from ..site import SiteWriter, publish, staging_dir
+from ..site import SiteWriter, localized_field, publish, staging_dir
 from ..tools import pagefind, pandoc
 from ..tools.typst import FONT_PATH_ENV
 from .kernel import Executed, execute_all
@@ -252,7 +252,9 @@ def render(project: Project, progress: Progress | None = None,
 
         def changes_page(language: Language, changes: EditionDiff) -> None:
             title = language.t("changes")
-            markdown = f"{language.t('changes-intro')}\n\n{to_markdown(changes, language)}"
+            measures = {stat.id: localized_field(stat, "measure", language, project) for stat in project.registry}
+            diff = to_markdown(changes, language, titles[language.code], measures)
+            markdown = f"{language.t('changes-intro')}\n\n{diff}"
             toc, body = pandoc.to_html(markdown, _metadata(language, []), project.bibliography.path,
                                        project.chapter_dir(language))
             site.write_extra_page(language, CHANGES_PAGE, title, toc, body)
