@@ -20,8 +20,9 @@ from typing import Any
 from .convert import localize
 from .errors import ChapterSyntaxError, RegistryError
 from .i18n import LANGUAGES, Language
+from .markup import escape_markdown
 from .project import Project
-from .registry import Statistic
+from .registry import Statistic, fill_placeholders
 from .site import localized_field
 from .stats import Stat, current_language, current_project, current_registry
 from .textfile import csv_rows, read_text
@@ -39,16 +40,19 @@ class MarkdownBlock:
         return self.text
 
 
-def _cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
+def _cell(markdown: str) -> str:
+    return " ".join(markdown.split())
 
 
-def _localize(text: str, language: Language) -> str:
-    return localize(text, language, current_project())
+def _text(text: str, language: Language, row: Statistic | None = None) -> str:
+    """Source-language text from data/ for `language`, placeholders filled, as Markdown text."""
+    return escape_markdown(fill_placeholders(localize(text, language, current_project()), current_registry(),
+                                             language, row))
 
 
 def _field(stat: Statistic, name: str, language: Language) -> str:
-    return localized_field(stat, name, language, current_project())
+    """A registry text field for `language`, as Markdown text."""
+    return escape_markdown(localized_field(stat, name, language, current_project()))
 
 
 def _table(header: list[str], rows: list[list[str]]) -> MarkdownBlock:
@@ -108,9 +112,9 @@ def _scope(stat: Statistic, language: Language) -> str:
     parts = [_field(stat, "population", language)]
     if stat.geography:
         sep = "、" if language.code.startswith("zh") else ", "
-        parts.append(sep.join(territories.get(code, code) for code in stat.geography.split()))
+        parts.append(escape_markdown(sep.join(territories.get(code, code) for code in stat.geography.split())))
     if stat.period:
-        parts.append(stat.period)
+        parts.append(escape_markdown(stat.period))
     if stat.horizon:
         parts.append(f"→ {stat.horizon}")
     return "；".join(p for p in parts if p) if language.code.startswith("zh") else "; ".join(
@@ -128,12 +132,12 @@ def statistics_table() -> MarkdownBlock:
     for stat in registry:
         value = Stat(stat, language)._repr_markdown_()
         measure = f"**{_field(stat, 'measure', language)}**；{_scope(stat, language)}"
-        source = f"[@{stat.source}]；{stat.locator}"
+        source = f"[@{stat.source}]；{_field(stat, 'locator', language)}"
         status = f"[{t('status-' + stat.status)}]{{.status .status-{stat.status}}}"
         note = _field(stat, "note", language)
         if note:
             status += f"：{note}" if language.code.startswith("zh") else f": {note}"
-        used = "、".join(f"[{label}]({page}){{.xref}}" for label, page in usage.get(stat.id, []))
+        used = "、".join(f"[{escape_markdown(label)}]({page}){{.xref}}" for label, page in usage.get(stat.id, []))
         rows.append([f"[]{{#stat-{stat.id}}}{value}", measure, source, status, used])
     return _table(header, rows)
 
@@ -157,7 +161,7 @@ def draft_differences() -> MarkdownBlock:
         if not stat.draft:
             continue
         rows.append([
-            _localize(stat.draft, language),
+            _text(stat.draft, language, stat),
             Stat(stat, language)._repr_markdown_() + " " + _field(stat, "measure", language)
             + f" [@{stat.source}]",
             language.t(f"status-{stat.status}"),
@@ -166,7 +170,7 @@ def draft_differences() -> MarkdownBlock:
     zh = language.code.startswith("zh")
     header = (["初稿寫法", "來源所載", "查核狀態", "說明"] if zh else
               ["Draft wording", "What the source says", "Status", "Note"])
-    return _table([_localize(h, language) for h in header], rows)
+    return _table([_text(h, language) for h in header], rows)
 
 
 def corrections_table() -> MarkdownBlock:
@@ -177,8 +181,8 @@ def corrections_table() -> MarkdownBlock:
     zh = language.code.startswith("zh")
     rows = []
     for r in records:
-        corrected = _localize(r["corrected"], language) if zh else r["note_en"]
-        rows.append([_localize(r["section"], language), _localize(r["draft"], language),
+        corrected = _text(r["corrected"] if zh else r["note_en"], language)
+        rows.append([_text(r["section"], language), _text(r["draft"], language),
                      corrected + f" [@{r['source']}]" if r.get("source") else corrected])
     header = ["章節", "初稿寫法", "更正"] if zh else ["Section", "Draft wording", "Correction"]
-    return _table([_localize(h, language) for h in header], rows)
+    return _table([_text(h, language) for h in header], rows)

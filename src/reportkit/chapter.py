@@ -31,6 +31,10 @@ FRONT_MATTER_KEYS = frozenset({"title", "translation", "reportkit"})
 REPORTKIT_KEYS = frozenset({"cell-timeout"})
 CALLOUTS = frozenset(f"callout-{k}" for k in ("note", "tip", "warning", "important", "caution"))
 XREF_KINDS = ("sec", "fig", "tbl")
+# Inline attributes an author may write: only name spans. Every other class or attribute
+# (.citation, .xref, .stat, .generated, data-cites=…) is markup reportkit itself produces,
+# and `reportkit check` treats some of it as not prose, so authors must not be able to type it.
+INLINE_SPAN_CLASSES = frozenset({"name"})
 
 FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})\s*(?P<info>.*?)\s*$")
 EXEC_INFO = re.compile(r"^\{(?P<lang>[A-Za-z0-9_+-]*)(?P<rest>[^}]*)\}$")
@@ -40,6 +44,8 @@ RAW_INLINE = re.compile(r"`[^`]*`\{=[A-Za-z0-9_]+\}")
 DIV_OPEN = re.compile(r"^(?P<colons>:{3,})\s*(?P<attrs>\{[^}]*\}|[A-Za-z][\w-]*)?\s*$")
 HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.*?)(?:\s+\{(?P<attrs>[^}]*)\})?\s*$")
 CITATION = re.compile(r"(?:^|(?<=[\s\[;(\-]))-?@(?P<key>[A-Za-z0-9_][\w:.#$%&+?<>~/-]*[A-Za-z0-9_])")
+INLINE_ATTRS = re.compile(r"(?<=[\])])\{(?P<attrs>[^{}\n]*)\}")
+NAME_SPAN = re.compile(r"\[(?P<text>[^\[\]]*)\]\{\.name\}")
 XREF = re.compile(r"(?<![\w@\[])@(?P<label>(?:sec|fig|tbl)-[A-Za-z0-9_-]*[A-Za-z0-9_])")
 
 
@@ -167,6 +173,26 @@ def _cell_options(lines: list[str], path: Path, first_line: int) -> tuple[dict[s
             first_line + key_lines.get(("label",), 1),
         )
     return options, len(option_lines)
+
+
+def _scan_inline_attributes(prose: str, path: Path, n: int) -> None:
+    """Inline attributes (`[text]{…}`, `[text](url){…}`): only `{.name}`, and never around a figure."""
+    from .check.prose import is_figure  # check/ imports this module: import when first used
+
+    for match in INLINE_ATTRS.finditer(prose):
+        ident, classes, keyvals = _attrs(match.group("attrs"))
+        link = prose[match.start() - 1] == ")"
+        if link or ident is not None or keyvals or not classes or set(classes) - INLINE_SPAN_CLASSES:
+            raise ChapterSyntaxError(
+                f"unsupported inline attributes {{{match.group('attrs')}}} (supported: [name]{{.name}} "
+                "for proper names and identifiers)", path, n,
+            )
+    for match in NAME_SPAN.finditer(prose):
+        if is_figure(match.group("text")):
+            raise ChapterSyntaxError(
+                f"[{match.group('text')}]{{.name}} holds a figure, not a name: show statistics with "
+                "`{python} stat(\"id\")`", path, n,
+            )
 
 
 def _scan_markdown_line(line: str, path: Path, n: int) -> None:
@@ -316,6 +342,7 @@ def parse(path: Path, text: str | None = None) -> Chapter:
             return f"\x00{key}\x00"
 
         prose = re.sub(r"``[^`]+``|`[^`]*`", "", INLINE.sub("", line))  # no code spans
+        _scan_inline_attributes(heading.group("text") if heading else prose, path, n)
         line = INLINE.sub(replace, line)
         for m in CITATION.finditer(prose):
             key = m.group("key")

@@ -22,7 +22,8 @@ from .convert import localize
 from .errors import RegistryError
 from .i18n import Language
 from .numbers import format_value
-from .stats import current_language, current_project
+from .registry import fill_placeholders
+from .stats import current_language, current_project, current_registry
 from .textfile import csv_rows, read_text
 
 LABELS_FILE = "chart-labels.csv"
@@ -44,9 +45,8 @@ def label(term: str, language: Language) -> str:
     if term not in labels:
         raise RegistryError(f"no label for {term!r}: add a row to data/{LABELS_FILE}", path)
     row = labels[term]
-    if language.code == "en":
-        return row["en"]
-    return localize(row["zh_hant"], language, current_project())
+    text = row["en"] if language.code == "en" else localize(row["zh_hant"], language, current_project())
+    return fill_placeholders(text, current_registry(), language)
 
 
 def _theme(language: Language) -> dict[str, Any]:

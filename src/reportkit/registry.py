@@ -30,6 +30,10 @@ COLUMNS = (
     "status", "draft", "note", "note_en", "table", "column", "filter",
 )
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+# Figures inside text readers see (note, draft, corrections, chart labels): `{value}` is the row's
+# own value, `{stat:<id>}` another row's, both formatted for the page's language as stat() formats
+# them; `{name:<text>}` is a name or identifier with digits (GPT-5, S&P 500), like [..]{.name} in prose.
+PLACEHOLDER = re.compile(r"\{(?:value|stat:(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)|name:(?P<name>[^{}]+))\}")
 Status = Literal["confirmed", "differs", "unverified"]
 
 
@@ -211,6 +215,25 @@ class Registry:
                     f"[{stat.id}] source {stat.source!r} is not a key in the bibliography",
                     self.path, stat.line,
                 )
+
+
+def fill_placeholders(text: str, registry: Registry, language: Language, row: Statistic | None = None) -> str:
+    """`text` with its placeholders filled: `{value}` / `{stat:<id>}` by the formatted figures,
+    `{name:<text>}` by the name."""
+
+    def figure(match: re.Match[str]) -> str:
+        stat_id = match.group("id")
+        if match.group("name") is not None:
+            return match.group("name")
+        if stat_id is None:
+            if row is None:
+                raise RegistryError(f"{{value}} outside a registry row: use {{stat:<id>}} in {text!r}")
+            return row.format(language)
+        if stat_id not in registry:
+            raise RegistryError(f"{match.group(0)} names an id that is not in the registry", registry.path)
+        return registry[stat_id].format(language)
+
+    return PLACEHOLDER.sub(figure, text)
 
 
 def recompute(stat: Statistic, data_dir: Path) -> float:

@@ -23,7 +23,7 @@ from .datasets import publish_datasets
 from .errors import OutputError
 from .i18n import Language
 from .project import ChapterEntry, Project
-from .registry import Registry, Statistic
+from .registry import Registry, Statistic, fill_placeholders
 
 ASSETS = ("site.css", "language.js", "charts.js", "provenance.js", "search.js", "favicon.svg")
 VEGA_BUNDLE = "vega.js"  # Vega, Vega-Lite and Vega-Embed, one script for every chart
@@ -33,10 +33,13 @@ STAT_SPAN = re.compile(r'<span class="stat" data-stat="([a-z0-9-]+)">(.*?)</span
 
 
 def localized_field(stat: Statistic, name: str, language: Language, project: Project) -> str:
-    """A registry text field (written in zh-Hant, with an English `_en` twin) for `language`."""
-    if language.code == "en":
-        return str(getattr(stat, f"{name}_en"))
-    return localize(str(getattr(stat, name)), language, project)
+    """A registry text field (written in zh-Hant, with an English `_en` twin where it has one) for
+    `language`, its placeholders filled in. Plain text: whoever puts it in a page escapes it."""
+    if language.code == "en" and f"{name}_en" in Statistic.model_fields:
+        text = str(getattr(stat, f"{name}_en"))
+    else:
+        text = localize(str(getattr(stat, name)), language, project)
+    return fill_placeholders(text, project.registry, language, stat)
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,8 @@ class SiteWriter:
             source = re.sub(r"[{}]", "", self.project.bibliography.entries[stat.source]["title"])
             t = language.t
             rows = [(t("measure"), localized_field(stat, "measure", language, self.project)), (t("source"), source),
-                    (t("locator"), stat.locator), (t("status"), t(f"status-{stat.status}"))]
+                    (t("locator"), localized_field(stat, "locator", language, self.project)),
+                    (t("status"), t(f"status-{stat.status}"))]
             expired = stat.horizon is not None and stat.horizon < self.project.config.reportkit.edition
             if expired:
                 rows.append(("⌛", f"{t('horizon-passed')} ({stat.horizon})"))

@@ -8,13 +8,13 @@ active Quarto profile, else the source language.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from .errors import UnknownStatisticError
 from .i18n import LANGUAGES, Language
+from .markup import escape_markdown
 from .project import Project, find_root
 from .registry import Registry, Statistic
 
@@ -59,8 +59,7 @@ class Stat:
         return self.statistic.format(self.language)
 
     def _repr_markdown_(self) -> str:
-        text = re.sub(r"([\\\[\]*_`<>$~^@#])", r"\\\1", self.text)
-        return f'[{text}]{{.stat data-stat="{self.statistic.id}"}}'
+        return f'[{escape_markdown(self.text)}]{{.stat data-stat="{self.statistic.id}"}}'
 
     def __str__(self) -> str:
         return self.text

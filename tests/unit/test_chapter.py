@@ -53,6 +53,20 @@ def test_parse_blocks_and_references() -> None:
         ("# Title\n", 4, "use `##` for sections"),
         ("::: {.column-margin}\nx\n:::\n", 4, "unsupported div"),
         ("`x`{=html}\n", 4, "raw inline"),
+        # authors cannot choose which text the checks read: only [name]{.name}, never a figure
+        ("[8,500萬]{.citation}\n", 4, r"unsupported inline attributes \{\.citation\}"),
+        ("見 [三分之二]{.xref}\n", 4, r"unsupported inline attributes \{\.xref\}"),
+        ("[26%]{.stat data-stat=\"a\"}\n", 4, "unsupported inline attributes"),
+        ("[x]{.generated}\n", 4, "unsupported inline attributes"),
+        ("[x]{#anchor}\n", 4, "unsupported inline attributes"),
+        ("[x]{data-cites=\"key\"}\n", 4, "unsupported inline attributes"),
+        ("[x](https://example.org){.name}\n", 4, "unsupported inline attributes"),  # links carry none
+        ("[x]{.name .citation}\n", 4, "unsupported inline attributes"),
+        ("[42%]{.name}\n", 4, r"\[42%\]\{\.name\} holds a figure"),
+        ("[三分之二]{.name}\n", 4, "holds a figure"),
+        ("[8,500萬]{.name}\n", 4, "holds a figure"),
+        ("[1,234]{.name}\n", 4, "holds a figure"),
+        ("## 標題 [42%]{.name} {#sec-x}\n", 4, "holds a figure"),
     ],
 )
 def test_unsupported_constructs_are_rejected(source: str, line: int, message: str) -> None:
@@ -67,3 +81,9 @@ def test_front_matter_is_strict() -> None:
     assert info.value.line == 3
     with pytest.raises(ChapterSyntaxError, match="title"):
         parse(Path("ch.qmd"), "no front matter\n")
+
+
+def test_name_spans_hold_names_and_identifiers() -> None:
+    text = ("---\ntitle: t\n---\n[GPT-4o]{.name}、[No. 23-5233]{.name}、[(2024)粤0192民初113号]{.name}、"
+            "[Regulation (EU) 2024/1689]{.name}、[S&P 500]{.name}\n\n## 一節 {#sec-one .unnumbered}\n")
+    assert parse(Path("ch.qmd"), text).headings[0].classes == ["unnumbered"]

@@ -22,7 +22,7 @@ def mini(monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_markdown_form_carries_identity(mini: Path) -> None:
-    assert stat("gs-arts-exposed")._repr_markdown_() == '[26%]{.stat data-stat="gs-arts-exposed"}'
+    assert stat("gs-arts-exposed")._repr_markdown_() == r'[26\%]{.stat data-stat="gs-arts-exposed"}'
 
 
 @pytest.mark.parametrize(

@@ -16,14 +16,18 @@ RULES: dict[str, str] = {
     "registry-invalid": "data/statistics.csv does not load (types, ids, units, required columns)",
     "registry-source": "a registry row's source is not a key of the bibliography",
     "registry-derived": "a derived registry value does not recompute from its source table",
+    "registry-precision": "a typed (not derived) registry value has more precision than its decimals show",
+    "registry-text": "a figure typed in data text readers see (note, draft, locator, measure, population, "
+                     "corrections, chart labels) instead of a {value}/{stat:<id>} placeholder",
     "registry-unused": "a registry row is not shown on any page",
     "bib-malformed": "bib/references.bib has an entry that bibtexparser or pandoc cannot read",
     "citation-missing": "a chapter cites a key that is not in the bibliography",
-    "site-missing": "a language has no built site to check (run `reportkit render`)",
+    "site-missing": "an output readers get (a language's pages or PDF) has not been built, so it was not checked",
     "stat-unknown": "a span.stat names an id that is not in the registry",
     "stat-value": "a span.stat's text is not the registry value formatted for the page's locale",
     "stat-uncited": "a paragraph or list item shows a statistic without citing its source",
-    "typed-number": "a number-like token in prose is not inside a stat span and no allow rule covers it",
+    "typed-number": "a number-like token in text readers see (prose, captions, table cells, alt/title/aria-label, "
+                    "name spans) is not inside a stat span and no allow rule covers it",
     "parity": "languages disagree on which statistics (ids, with counts) or citations a chapter has",
     "translation-stale": "a translation records a source hash that is not its source chapter's "
                          "current one (warning; error with --strict)",

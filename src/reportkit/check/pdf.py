@@ -16,15 +16,15 @@ import pypdf
 from ..i18n import Language
 from ..registry import Registry
 from .findings import Finding
-from .prose import typed_number_matches
+from .prose import CAPTION_LABEL, XREF_TEXT, typed_number_matches
 
 STAT_TARGET = re.compile(r"#stat-([a-z0-9-]+)$")
+CHART_TARGET = re.compile(r"(?:^|/)data/[\w.-]+\.csv$")  # a chart links to the table it draws
 MARGIN_TOP = 60.0  # running header
 MARGIN_BOTTOM = 55.0  # page number
 WHITESPACE = r"\s*"
 LINE_EDGE = 75.0
 PAGE_WIDTH = 595.28  # A4, points  # distance from the page edge within which a line starts or ends
-CAPTION_LABEL = re.compile(r"(?:圖|图|表|Figure|Table)\s*[A-Z0-9]+(?:\.\d+)*")
 
 
 @dataclass(frozen=True)
@@ -129,9 +129,11 @@ def chapter_pages(path: Path) -> list[int]:
 
 
 def prose_text(page: PdfPage) -> str:
-    """A page's text without links (statistics, citations, cross references, charts), running
-    header and page number; line breaks kept."""
-    boxes = [box for box, _ in page.links]
+    """A page's text without statistics (the text under links to their provenance row, checked
+    by the statistic rules), charts (drawn from a table in data/, which they link to), running
+    header and page number; line breaks kept. Text under other links (citations, cross
+    references) is prose like the rest."""
+    boxes = [box for box, uri in page.links if STAT_TARGET.search(uri or "") or CHART_TARGET.search(uri or "")]
     kept = []
     for i, ch in enumerate(page.text):
         if ch in "\r\n":
@@ -149,7 +151,7 @@ def prose_text(page: PdfPage) -> str:
 def mask_allowed(text: str, names: set[str], heading_numbers: set[str]) -> str:
     """A page's prose as one line, without what the HTML marks as not statistics: chapter
     and section numbers (at the start of a line, where a heading starts), names (anywhere,
-    as whole words, also across a line break) and caption labels."""
+    as whole words, also across a line break), caption labels and cross-reference texts."""
     lines = []
     for line in text.splitlines():
         first, _, rest = line.strip().partition(" ")
@@ -159,7 +161,7 @@ def mask_allowed(text: str, names: set[str], heading_numbers: set[str]) -> str:
         # text extraction may put a space (or a line break) between any two characters of a name
         pattern = WHITESPACE.join(re.escape(ch) for ch in name if not ch.isspace())
         text = re.sub(rf"(?<![\w.]){pattern}(?!\w)", " ", text)
-    return CAPTION_LABEL.sub(" ", text)
+    return XREF_TEXT.sub(" ", CAPTION_LABEL.sub(" ", text))
 
 
 def read_pdf(path: Path, rel: str, registry: Registry, language: Language, prose_chapters: list[bool],

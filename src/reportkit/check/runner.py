@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+from ..appendix import CORRECTIONS_FILE
 from ..bib import Bibliography, check_with_pandoc
 from ..chapter import parse
+from ..charts import LABELS_FILE
 from ..errors import ReportkitError
 from ..i18n import Language
 from ..pdf import pdf_name
 from ..project import Project
 from ..registry import Registry, recompute
+from .data import CORRECTIONS_TEXT, LABELS_TEXT, precision_findings, registry_text_findings, table_text_findings
 from .findings import Finding, Severity
 from .pdf import read_pdf
 from .site import PageReport, read_page
@@ -44,6 +47,11 @@ def check_sources(project: Project) -> tuple[list[Finding], Registry | None, Bib
         bibliography = None
     registry_path = _rel(project, project.data_dir / "statistics.csv")
     if registry is not None:
+        findings += precision_findings(registry_path, registry)
+        findings += registry_text_findings(registry_path, registry)
+        for name, columns, key in ((CORRECTIONS_FILE, CORRECTIONS_TEXT, "id"), (LABELS_FILE, LABELS_TEXT, "term")):
+            path = project.data_dir / name
+            findings += table_text_findings(path, _rel(project, path), columns, registry, key)
         for stat in registry:
             if bibliography is not None and stat.source not in bibliography.keys:
                 findings.append(Finding(registry_path, stat.line, "registry-source",
@@ -104,8 +112,11 @@ def check_pdf(project: Project, registry: Registry, language: Language,
               pages: dict[str, PageReport]) -> list[Finding]:
     """The language's PDF, when one was built: its figures, its prose, and parity with the HTML."""
     path = project.output_dir / language.code / pdf_name(project, language)
-    if not path.is_file() or len(pages) != len(project.chapters):
-        return []
+    if not path.is_file():
+        return [Finding(_rel(project, path), 0, "site-missing",
+                        f"no {language.code} PDF: its pages were not checked; run `reportkit render`")]
+    if len(pages) != len(project.chapters):
+        return []  # a page is missing (reported): the PDF cannot be matched to the HTML
     reports = [pages[entry.name] for entry in project.chapters]
     pdf = read_pdf(path, _rel(project, path), registry, language, [not r.data_page for r in reports],
                    names={n for r in reports for n in r.names},

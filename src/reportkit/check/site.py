@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,14 +12,17 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from ..i18n import Language
 from ..registry import Registry
 from .findings import Finding
-from .prose import typed_numbers
+from .prose import CAPTION_LABEL, SECTION_NUMBER, XREF_TEXT, is_figure, typed_numbers
 
-# Markup whose digits are not prose (see prose.py for the allow rule).
-NOT_PROSE_CLASSES = frozenset({
-    "stat", "name", "citation", "references", "xref", "header-section-number",
-    "chapter-number", "float-label", "generated", "sourceCode", "provenance",
-})
+# Markup whose digits are not prose (see prose.py for the allow rule). The chapter reader lets
+# authors type none of these classes (only `.name`); numbering classes are skipped only when
+# their text has the form the engine writes, so no class can hide a figure.
+NOT_PROSE_CLASSES = frozenset({"stat", "generated", "sourceCode", "provenance", "csl-entry"})
+NUMBERING_CLASSES = {"header-section-number": SECTION_NUMBER, "chapter-number": SECTION_NUMBER,
+                     "float-label": CAPTION_LABEL}
+XREF_HREF = re.compile(r"#(?:sec|fig|tbl)-[\w-]+$")
 NOT_PROSE_TAGS = frozenset({"code", "pre", "script", "style", "nav", "svg", "math"})
+TEXT_ATTRIBUTES = ("alt", "title", "aria-label")  # reader-visible text outside the element's content
 BLOCKS = ("p", "li", "tr", "dd", "figcaption", "blockquote", "td", "th")
 
 
@@ -37,9 +41,28 @@ class PageReport:
 def _excluded(node: Tag) -> bool:
     if node.name in NOT_PROSE_TAGS:
         return True
-    if node.get("id") == "refs":
+    classes: list[str] = list(node.get("class") or [])
+    if NOT_PROSE_CLASSES.intersection(classes):
         return True
-    return bool(NOT_PROSE_CLASSES.intersection(node.get("class") or []))
+    text = node.get_text().strip()
+    if "name" in classes and node.name == "span":
+        return not is_figure(text)
+    if any(pattern.fullmatch(text.rstrip(":：")) for c, pattern in NUMBERING_CLASSES.items() if c in classes):
+        return True
+    # a cross reference: a link to a section, figure or table whose text is what resolution writes
+    return node.name == "a" and bool(XREF_HREF.search(str(node.get("href", "")))) and bool(
+        XREF_TEXT.fullmatch(" ".join(text.split())))
+
+
+def _visible_attributes(node: Tag) -> Iterator[tuple[Tag, str]]:
+    """Reader-visible attribute text (alt, title, aria-label) outside markup that is not prose."""
+    for child in node.children:
+        if isinstance(child, Tag) and not _excluded(child):
+            for name in TEXT_ATTRIBUTES:
+                value = child.get(name)
+                if isinstance(value, str) and value.strip():
+                    yield child, value
+            yield from _visible_attributes(child)
 
 
 def _prose_strings(node: Tag) -> Iterator[NavigableString]:
@@ -100,7 +123,7 @@ def read_page(path: Path, rel: str, registry: Registry, language: Language) -> P
                 rel, line, "stat-uncited",
                 f"[{stat_id}] is shown without citing its source @{stat.source} in the same paragraph",
             ))
-    report.names = {node.get_text() for node in main.select(".name")}
+    report.names = {node.get_text() for node in main.select("span.name") if not is_figure(node.get_text())}
     report.heading_numbers = {node.get_text() for node in main.select(".header-section-number, .chapter-number")}
     # the bibliography page or a generated appendix (a chapter's own reference list, under
     # its #bibliography heading, does not make it one)
@@ -109,13 +132,21 @@ def read_page(path: Path, rel: str, registry: Registry, language: Language) -> P
     for citation in main.select("[data-cites]"):
         report.citations.update(str(citation.get("data-cites", "")).split())
     for string in _prose_strings(main):
-        tokens = typed_numbers(str(string))
-        if tokens:
-            parent = string.parent
-            line = (parent.sourceline if isinstance(parent, Tag) else None) or 0
-            text = " ".join(str(string).split())
-            report.findings.append(Finding(
-                rel, line, "typed-number",
-                f"{', '.join(repr(t) for t in tokens)} in prose: {text[:60]!r}",
-            ))
+        parent = string.parent
+        _typed_number(report, str(string), (parent.sourceline if isinstance(parent, Tag) else None) or 0, "prose")
+    for node, value in _visible_attributes(main):
+        _typed_number(report, value, node.sourceline or 0, f"{node.name} {_attribute_name(node, value)}")
     return report
+
+
+def _attribute_name(node: Tag, value: str) -> str:
+    return next(name for name in TEXT_ATTRIBUTES if node.get(name) == value)
+
+
+def _typed_number(report: PageReport, text: str, line: int, where: str) -> None:
+    tokens = typed_numbers(text)
+    if tokens:
+        shown = " ".join(text.split())
+        report.findings.append(Finding(
+            report.path, line, "typed-number", f"{', '.join(repr(t) for t in tokens)} in {where}: {shown[:60]!r}",
+        ))

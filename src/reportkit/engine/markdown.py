@@ -18,6 +18,7 @@ from typing import Any
 from ..chapter import HEADING, XREF, Cell, Chapter, Markdown
 from ..errors import ChapterSyntaxError
 from ..i18n import Language
+from ..markup import escape_markdown
 from ..project import ChapterEntry
 from .kernel import Executed, plain_value
 
@@ -91,10 +92,6 @@ BOOK_ORDER = ("text/markdown", "image/svg+xml", "image/png", "text/plain")
 IMAGE_TYPES = {"image/svg+xml": "svg", "image/png": "png"}
 QMD_LINK = re.compile(r"\]\(([\w.-]+)\.qmd(#[\w-]+)?\)")
 EMPTY_LABEL = 'aria-label=""'  # in a chart's HTML: filled with the cell's fig-alt
-
-
-def _escape_md(text: str) -> str:
-    return re.sub(r"([\\\[\]*_`])", r"\\\1", text)
 
 
 class Assembler:
@@ -217,7 +214,7 @@ class Assembler:
                 target.write_bytes(base64.b64decode(payload))
             else:
                 target.write_text(payload, encoding="utf-8")
-            image = f"![{_escape_md(alt)}]({self.figures_dir.name}/{name})"
+            image = f"![{escape_markdown(alt)}]({self.figures_dir.name}/{name})"
             table = output.get("metadata", {}).get("reportkit", {}).get("table")
             return f"[{image}](../data/{table}){{.chart-data}}" if table else image
         return ""
