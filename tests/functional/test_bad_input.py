@@ -43,6 +43,8 @@ MUTATIONS: dict[str, Callable[[Path], None]] = {
     "unsupported-shortcode": lambda p: _append(p / CHAPTER, "\n{{< pagebreak >}}\n"),
     "unsupported-cell-option": lambda p: _edit(p / CHAPTER, "#| label: tbl-exposure", "#| column: page"),
     "unsupported-div": lambda p: _append(p / CHAPTER, "\n::: {.panel-tabset}\nx\n:::\n"),
+    "unsupported-inline-attributes": lambda p: _append(p / CHAPTER, "\n約 [8,500萬]{.citation} 個工作。\n"),
+    "name-holds-figure": lambda p: _append(p / CHAPTER, "\n約 [42%]{.name} 的工作。\n"),
     "missing-citation": lambda p: _append(p / CHAPTER, "\n另見 [@nobody2024]。\n"),
     "dangling-cross-reference": lambda p: _append(p / CHAPTER, "\n見 @fig-nowhere。\n"),
     "malformed-bib": lambda p: _edit(p / "bib/references.bib", "  year = {2020},", "  year = {2020}"),
