@@ -19,12 +19,23 @@ from bs4 import BeautifulSoup
 
 from reportkit.check import Finding, run_checks
 from reportkit.cli import main
+from reportkit.pdf import pdf_name
 from reportkit.project import Project
 
 from ..conftest import FIXTURES, Result, copy_project
 
-PAGE = "_site/zh-Hant/01-jobs.html"
-PDF = "_site/zh-Hant/mini-zh-Hant.pdf"
+
+def _outputs(root: Path, chapter: str) -> tuple[str, str]:
+    """A chapter's built page and its language's PDF, relative to the project (the layout is the engine's)."""
+    project = Project(root)
+    language = project.source_language
+    folder = project.output_dir / language.code
+    return ((folder / project.entry(chapter).html_name).relative_to(root).as_posix(),
+            (folder / pdf_name(project, language)).relative_to(root).as_posix())
+
+
+PAGE, PDF = _outputs(FIXTURES / "mini", "01-jobs.qmd")
+APPENDIX_PAGE = "appendix.qmd"
 
 
 def _findings(root: Path) -> set[Finding]:
@@ -236,12 +247,13 @@ def _text(soup: BeautifulSoup) -> str:
 
 
 def test_hostile_data_is_text_in_every_page(hostile_site: Path) -> None:
-    pages = sorted((hostile_site / "_site" / "zh-Hant").glob("*.html"))
+    pages = sorted((hostile_site / "_site").rglob("*.html"))
     for path in pages:
         soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
         assert not soup.select('img[src="x"], [onerror], a[href^="https://evil.example"], .cls, .math'), path
         assert not [em for em in soup.find_all("em") if em.get_text() == "emph"], path
-    appendix = BeautifulSoup((hostile_site / "_site/zh-Hant/appendix.html").read_text(encoding="utf-8"), "html.parser")
+    appendix_page, _ = _outputs(hostile_site, APPENDIX_PAGE)
+    appendix = BeautifulSoup((hostile_site / appendix_page).read_text(encoding="utf-8"), "html.parser")
     shown = _text(appendix)
     for field in ("measure", "population", "locator", "draft", "note", "section", "corrected"):
         assert f"{field} {HOSTILE}" in shown, field

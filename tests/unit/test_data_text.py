@@ -10,7 +10,13 @@ import pypandoc
 import pytest
 from bs4 import BeautifulSoup
 
-from reportkit.check.data import figure_value, precision_findings, registry_text_findings
+from reportkit.check.data import (
+    CORRECTIONS_TEXT,
+    figure_value,
+    precision_findings,
+    registry_text_findings,
+    table_text_findings,
+)
 from reportkit.i18n import LANGUAGES
 from reportkit.markup import escape_markdown
 from reportkit.registry import COLUMNS, Registry, fill_placeholders
@@ -105,3 +111,14 @@ def test_escaped_data_reads_back_as_the_same_text() -> None:
     soup = BeautifulSoup(html, "html.parser")
     assert [tag.name for tag in soup.find_all(True)] == ["p"]  # no a, img, em, span.math, span.citation, code
     assert " ".join(soup.get_text().split()) == " ".join(plain.split()) == HOSTILE
+
+
+def test_corrections_and_chart_labels_are_checked_with_their_line(tmp_path: Path) -> None:
+    path = tmp_path / "corrections.csv"
+    path.write_text("id,section,draft,corrected,source,note_en\n"
+                    "ok,II.B,約 {stat:other} 的人,2023 年 3 月 16 日發布 {name:GPT-5},k,Published 16 March 2023\n"
+                    "typed,II.B,82% 的人,{value},k,about a quarter\n", encoding="utf-8")
+    registry = _registry({"id": "other"})
+    findings = list(table_text_findings(path, "data/corrections.csv", CORRECTIONS_TEXT, registry, "id"))
+    assert [(f.line, f.rule) for f in findings] == [(3, "registry-text"), (3, "registry-text")]
+    assert "'82%'" in findings[0].message and "{value} outside a registry row" in findings[1].message

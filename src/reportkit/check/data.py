@@ -28,8 +28,11 @@ CHINESE_DIGITS = "一二三四五六七八九十"
 
 
 def _text_findings(path: str, line: int, where: str, text: str, registry: Registry,
-                   quoted: Callable[[str], bool] = lambda token: False, locator: bool = False) -> Iterator[Finding]:
+                   quoted: Callable[[str], bool] = lambda token: False, locator: bool = False,
+                   row: bool = True) -> Iterator[Finding]:
     for match in PLACEHOLDER.finditer(text):
+        if match.group(0) == "{value}" and not row:
+            yield Finding(path, line, "registry-text", f"{where}: {{value}} outside a registry row; use {{stat:<id>}}")
         if match.group("id") and match.group("id") not in registry:
             yield Finding(path, line, "registry-text", f"{where}: {match.group(0)} is not a registry id")
         if match.group("name") and is_figure(match.group("name")):
@@ -54,13 +57,11 @@ def _draft_figure(stat: Statistic) -> Callable[[str], bool]:
     values = [abs(v) for v in (stat.value, stat.value_high) if v is not None]
 
     def quoted(token: str) -> bool:
-        number = figure_value(token)
         if stat.status == "differs":
             return True
-        if number is None:
-            return False
-        return any(math.isclose(number, v, rel_tol=1e-9) or math.isclose(number, v * scale, rel_tol=1e-9)
-                   for v in values)
+        number = figure_value(token)
+        return number is not None and any(
+            math.isclose(number, v, rel_tol=1e-9) or math.isclose(number, v * scale, rel_tol=1e-9) for v in values)
 
     return quoted
 
@@ -119,4 +120,4 @@ def table_text_findings(path: Path, rel: str, columns: tuple[str, ...], registry
                 text = record.get(name) or ""
                 if text:
                     yield from _text_findings(rel, reader.line_num, f"[{record.get(key, '?')}] {name}", text,
-                                              registry)
+                                              registry, row=False)

@@ -54,14 +54,15 @@ def _excluded(node: Tag) -> bool:
         XREF_TEXT.fullmatch(" ".join(text.split())))
 
 
-def _visible_attributes(node: Tag) -> Iterator[tuple[Tag, str]]:
-    """Reader-visible attribute text (alt, title, aria-label) outside markup that is not prose."""
+def _visible_attributes(node: Tag) -> Iterator[tuple[Tag, str, str]]:
+    """Reader-visible attribute text (alt, title, aria-label) outside markup that is not prose:
+    (element, attribute, value)."""
     for child in node.children:
         if isinstance(child, Tag) and not _excluded(child):
             for name in TEXT_ATTRIBUTES:
                 value = child.get(name)
                 if isinstance(value, str) and value.strip():
-                    yield child, value
+                    yield child, name, value
             yield from _visible_attributes(child)
 
 
@@ -134,13 +135,9 @@ def read_page(path: Path, rel: str, registry: Registry, language: Language) -> P
     for string in _prose_strings(main):
         parent = string.parent
         _typed_number(report, str(string), (parent.sourceline if isinstance(parent, Tag) else None) or 0, "prose")
-    for node, value in _visible_attributes(main):
-        _typed_number(report, value, node.sourceline or 0, f"{node.name} {_attribute_name(node, value)}")
+    for node, name, value in _visible_attributes(main):
+        _typed_number(report, value, node.sourceline or 0, f"{node.name} {name}")
     return report
-
-
-def _attribute_name(node: Tag, value: str) -> str:
-    return next(name for name in TEXT_ATTRIBUTES if node.get(name) == value)
 
 
 def _typed_number(report: PageReport, text: str, line: int, where: str) -> None:
