@@ -46,6 +46,7 @@ HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.*?)(?:\s+\{(?P<attrs>[^}]
 CITATION = re.compile(r"(?:^|(?<=[\s\[;(\-]))-?@(?P<key>[A-Za-z0-9_][\w:.#$%&+?<>~/-]*[A-Za-z0-9_])")
 INLINE_ATTRS = re.compile(r"(?<=[\])])\{(?P<attrs>[^{}\n]*)\}")
 NAME_SPAN = re.compile(r"\[(?P<text>[^\[\]]*)\]\{\.name\}")
+RAW_HTML = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")  # a tag; not an autolink <https://…>
 XREF = re.compile(r"(?<![\w@\[])@(?P<label>(?:sec|fig|tbl)-[A-Za-z0-9_-]*[A-Za-z0-9_])")
 
 
@@ -166,6 +167,9 @@ def _cell_options(lines: list[str], path: Path, first_line: int) -> tuple[dict[s
                 f"unsupported cell option {key!r} (supported: {known})",
                 path, first_line + key_lines.get((key,), 1),
             )
+    for key in ("fig-cap", "tbl-cap"):
+        if key in options:
+            _scan_inline_markup(str(options[key]), path, first_line + key_lines.get((key,), 1))
     label = options.get("label")
     if label is not None and not re.fullmatch(r"(fig|tbl)-[A-Za-z0-9_-]+", str(label)):
         raise ChapterSyntaxError(
@@ -175,9 +179,14 @@ def _cell_options(lines: list[str], path: Path, first_line: int) -> tuple[dict[s
     return options, len(option_lines)
 
 
-def _scan_inline_attributes(prose: str, path: Path, n: int) -> None:
-    """Inline attributes (`[text]{…}`, `[text](url){…}`): only `{.name}`, and never around a figure."""
+def _scan_inline_markup(prose: str, path: Path, n: int) -> None:
+    """Markup an author could use to choose which text the checks read: raw HTML is rejected, and
+    inline attributes (`[text]{…}`, `[text](url){…}`) may only be `{.name}`, never around a figure."""
     from .check.prose import is_figure  # check/ imports this module: import when first used
+
+    raw = RAW_HTML.search(prose)
+    if raw:
+        raise ChapterSyntaxError(f"raw HTML {raw.group(0)} is not supported", path, n)
 
     for match in INLINE_ATTRS.finditer(prose):
         ident, classes, keyvals = _attrs(match.group("attrs"))
@@ -342,7 +351,7 @@ def parse(path: Path, text: str | None = None) -> Chapter:
             return f"\x00{key}\x00"
 
         prose = re.sub(r"``[^`]+``|`[^`]*`", "", INLINE.sub("", line))  # no code spans
-        _scan_inline_attributes(heading.group("text") if heading else prose, path, n)
+        _scan_inline_markup(heading.group("text") if heading else prose, path, n)
         line = INLINE.sub(replace, line)
         for m in CITATION.finditer(prose):
             key = m.group("key")

@@ -67,6 +67,10 @@ def test_parse_blocks_and_references() -> None:
         ("[8,500萬]{.name}\n", 4, "holds a figure"),
         ("[1,234]{.name}\n", 4, "holds a figure"),
         ("## 標題 [42%]{.name} {#sec-x}\n", 4, "holds a figure"),
+        ('約 <span class="generated">42%</span>\n', 4, r'raw HTML <span class="generated"> is not supported'),
+        ("約 <b>42%</b>\n", 4, "raw HTML <b> is not supported"),
+        ('```{python}\n#| label: fig-a\n#| fig-cap: "約 [42%]{.name}"\nx\n```\n', 6, "holds a figure"),
+        ('```{python}\n#| label: tbl-a\n#| tbl-cap: "<span class=\'stat\'>42%</span>"\nx\n```\n', 6, "raw HTML"),
     ],
 )
 def test_unsupported_constructs_are_rejected(source: str, line: int, message: str) -> None:
@@ -85,5 +89,6 @@ def test_front_matter_is_strict() -> None:
 
 def test_name_spans_hold_names_and_identifiers() -> None:
     text = ("---\ntitle: t\n---\n[GPT-4o]{.name}、[No. 23-5233]{.name}、[(2024)粤0192民初113号]{.name}、"
-            "[Regulation (EU) 2024/1689]{.name}、[S&P 500]{.name}\n\n## 一節 {#sec-one .unnumbered}\n")
+            "[Regulation (EU) 2024/1689]{.name}、[S&P 500]{.name}、<https://example.org>、<a@b.org>、"
+            "`<b>code</b>`\n\n## 一節 {#sec-one .unnumbered}\n")
     assert parse(Path("ch.qmd"), text).headings[0].classes == ["unnumbered"]
