@@ -7,14 +7,17 @@ typed registry value must not be more precise than it is shown."""
 from __future__ import annotations
 
 import csv
+import io
 import math
 import re
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
+from ..errors import RegistryError
 from ..i18n import LANGUAGES
 from ..registry import PLACEHOLDER, Registry, Statistic
+from ..textfile import read_text
 from .findings import Finding
 from .prose import LOCATOR_ALLOWED, is_figure, typed_numbers
 
@@ -110,14 +113,14 @@ def registry_text_findings(path: str, registry: Registry) -> Iterator[Finding]:
 
 def table_text_findings(path: Path, rel: str, columns: tuple[str, ...], registry: Registry,
                         key: str) -> Iterator[Finding]:
-    """Text cells of a CSV in data/ (corrections, chart labels)."""
+    """Text cells of a CSV in data/ (corrections, chart labels); a file that cannot be read raises
+    RegistryError."""
     if not path.is_file():
         return
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        for record in reader:
-            for name in columns:
-                text = record.get(name) or ""
-                if text:
-                    yield from _text_findings(rel, reader.line_num, f"[{record.get(key, '?')}] {name}", text,
-                                              registry, row=False)
+    reader = csv.DictReader(io.StringIO(read_text(path, RegistryError), newline=""))
+    for record in reader:
+        for name in columns:
+            text = record.get(name) or ""
+            if text:
+                yield from _text_findings(rel, reader.line_num, f"[{record.get(key, '?')}] {name}", text,
+                                          registry, row=False)

@@ -51,7 +51,10 @@ def check_sources(project: Project) -> tuple[list[Finding], Registry | None, Bib
         findings += registry_text_findings(registry_path, registry)
         for name, columns, key in ((CORRECTIONS_FILE, CORRECTIONS_TEXT, "id"), (LABELS_FILE, LABELS_TEXT, "term")):
             path = project.data_dir / name
-            findings += table_text_findings(path, _rel(project, path), columns, registry, key)
+            try:
+                findings += table_text_findings(path, _rel(project, path), columns, registry, key)
+            except ReportkitError as err:
+                findings.append(_error_finding(project, "registry-invalid", err))
         for stat in registry:
             if bibliography is not None and stat.source not in bibliography.keys:
                 findings.append(Finding(registry_path, stat.line, "registry-source",
