@@ -79,6 +79,7 @@ ALLOWED = {
     "citation": '<p><span class="citation" data-cites="gs2023">(Briggs 與 Kodnani 2023年)</span></p>',
     "bibliography entry": '<div id="refs"><div class="csl-entry">Briggs (2023). Vol. 12, pp. 3–4.</div></div>',
     "alt with a year": '<p><img src="figures/x.svg" alt="2023 年版的預測"></p>',
+    "table label": '<div class="table-scroll" role="region" tabindex="0" aria-label="表 3"><table></table></div>',
 }
 
 

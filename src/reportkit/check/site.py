@@ -136,7 +136,8 @@ def read_page(path: Path, rel: str, registry: Registry, language: Language) -> P
         parent = string.parent
         _typed_number(report, str(string), (parent.sourceline if isinstance(parent, Tag) else None) or 0, "prose")
     for node, name, value in _visible_attributes(main):
-        _typed_number(report, value, node.sourceline or 0, f"{node.name} {name}")
+        # a caption label ("表 1", "Figure 5.1") names a table or figure, as in a caption
+        _typed_number(report, CAPTION_LABEL.sub(" ", value), node.sourceline or 0, f"{node.name} {name}")
     return report
 
 
