@@ -125,7 +125,8 @@ def read_page(path: Path, rel: str, registry: Registry, language: Language) -> P
                 f"[{stat_id}] is shown without citing its source @{stat.source} in the same paragraph",
             ))
     report.names = {node.get_text() for node in main.select("span.name") if not is_figure(node.get_text())}
-    report.heading_numbers = {node.get_text() for node in main.select(".header-section-number, .chapter-number")}
+    report.heading_numbers = {node.get_text() for node in main.select(".header-section-number, .chapter-number")
+                              if SECTION_NUMBER.fullmatch(node.get_text())}
     # the bibliography page or a generated appendix (a chapter's own reference list, under
     # its #bibliography heading, does not make it one)
     report.data_page = bool(main.select_one(".generated")) or bool(
