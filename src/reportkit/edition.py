@@ -21,6 +21,7 @@ from .chapter import CITATION
 from .config import profile_file
 from .errors import ReportkitError
 from .i18n import LANGUAGES, Language
+from .markup import escape_markdown
 from .numbers import format_change, format_value
 from .project import CHAPTERS_DIR, DATA_DIR, Project
 from .registry import REGISTRY_FILE, Registry, Statistic
@@ -331,11 +332,3 @@ def to_markdown(diff: EditionDiff, language: Language | None = None,
                     f"    - {words['after']}: {escape_markdown(s.after) if s.after else '—'}"]
         out += [":::", ""]
     return "\n".join(out)
-
-
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|@$~^&-])")
-
-
-def escape_markdown(text: str) -> str:
-    """`text` as literal pandoc Markdown text: no emphasis, links, raw HTML or citations."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
