@@ -57,7 +57,8 @@ def two_editions(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _set_edition(root, 2026)
 
     def change(rows: list[dict[str, str]]) -> list[dict[str, str]]:
-        values = {CHANGED: {"value": str(NEW)}, REMOVED: {"id": ADDED, "value": str(ADDED_VALUE)}}
+        # the new source's figure is no longer the draft's: the row now differs from the draft
+        values = {CHANGED: {"value": str(NEW), "status": "differs"}, REMOVED: {"id": ADDED, "value": str(ADDED_VALUE)}}
         return [{**row, **values.get(row["id"], {})} for row in rows]
 
     _rewrite_csv(root / "data/statistics.csv", change)
@@ -136,7 +137,8 @@ def test_site_gets_a_what_changed_page(two_editions: Path, run_cli: Callable[...
         index = (two_editions / "_site" / lang / "index.html").read_text(encoding="utf-8")
         assert 'href="changes.html"' in index
     findings = [f for f in run_checks(Project(two_editions)) if f.severity is Severity.ERROR]
-    assert findings == []
+    # only HTML was built: the check says plainly that the PDFs were not checked, and nothing else
+    assert {(f.rule, Path(f.path).suffix) for f in findings} == {("site-missing", ".pdf")}
 
 
 def test_expired_forecasts_are_flagged_only_when_the_horizon_has_passed(
