@@ -16,13 +16,14 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from .convert import localize
 from .errors import ChapterSyntaxError, RegistryError
 from .i18n import LANGUAGES, Language
 from .markup import escape_markdown
 from .project import Project
-from .registry import Statistic, fill_placeholders
+from .registry import STATUSES, Statistic, fill_placeholders
 from .site import localized_field
 from .stats import Stat, current_language, current_project, current_registry
 from .textfile import csv_rows, read_text
@@ -48,6 +49,21 @@ def _text(text: str, language: Language, row: Statistic | None = None) -> str:
     """Source-language text from data/ for `language`, placeholders filled, as Markdown text."""
     return escape_markdown(fill_placeholders(localize(text, language, current_project()), current_registry(),
                                              language, row))
+
+
+def _quote(stat: Statistic, language: Language) -> str:
+    """The source's words in their own language, and where and when they were read."""
+    if not stat.quote:
+        return ""
+    host = urlsplit(stat.quote_url).hostname or stat.quote_url
+    url = stat.quote_url.replace("(", "%28").replace(")", "%29")
+    accessed = f"{language.t('accessed')} {stat.accessed.isoformat()}" if stat.accessed else ""
+    return (f' [{escape_markdown(stat.quote)}]{{.quote lang="{stat.quote_lang}"}}'
+            f" [{escape_markdown(host)}]({url}){{.quote-link}} ({escape_markdown(accessed)})")
+
+
+def _localize(text: str, language: Language) -> str:
+    return localize(text, language, current_project())
 
 
 def _field(stat: Statistic, name: str, language: Language) -> str:
@@ -132,7 +148,7 @@ def statistics_table() -> MarkdownBlock:
     for stat in registry:
         value = Stat(stat, language)._repr_markdown_()
         measure = f"**{_field(stat, 'measure', language)}**；{_scope(stat, language)}"
-        source = f"[@{stat.source}]；{_field(stat, 'locator', language)}"
+        source = f"[@{stat.source}]；{_field(stat, 'locator', language)}{_quote(stat, language)}"
         status = f"[{t('status-' + stat.status)}]{{.status .status-{stat.status}}}"
         note = _field(stat, "note", language)
         if note:
@@ -147,7 +163,7 @@ def status_summary() -> MarkdownBlock:
     language = current_language()
     counts = Counter(stat.status for stat in current_registry())
     rows = [[language.t(f"status-{s}"), str(counts.get(s, 0))]
-            for s in ("confirmed", "differs", "unverified")]
+            for s in STATUSES]
     return _table([language.t("status"), "n"], rows)
 
 

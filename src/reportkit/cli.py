@@ -123,7 +123,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     from rich.table import Table
 
-    from .check import RULES, Severity, run_checks
+    from .check import RULES, Severity, quote_coverage, run_checks
 
     project = _project(args)
     findings = run_checks(project)
@@ -131,8 +131,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         findings = [replace(f, severity=Severity.ERROR) for f in findings]
     errors = [f for f in findings if f.severity is Severity.ERROR]
     failed = bool(errors)
+    try:
+        quoted, needing = quote_coverage(project.registry)
+    except ReportkitError:  # reported as registry-invalid
+        quoted = needing = 0
     if args.format == "json":
-        print(json.dumps({"findings": [f.to_json() for f in findings], "failed": failed},
+        print(json.dumps({"findings": [f.to_json() for f in findings], "failed": failed,
+                          "quotes": {"quoted": quoted, "rows": needing}},
                          ensure_ascii=False, indent=2))
         return 1 if failed else 0
     for finding in findings:
@@ -148,12 +153,23 @@ def cmd_check(args: argparse.Namespace) -> int:
                       f"[yellow]{n_warn}[/yellow]" if n_warn else "0")
     console = Console(highlight=False)
     console.print(table)
+    if needing:
+        console.print(f"quotes: {quoted} of {needing} statistics that rest on a source quote it "
+                      f"({quoted / needing:.0%})")
     warnings = len(findings) - len(errors)
     if failed:
         console.print(f"{len(errors)} error(s), {warnings} warning(s)")
     else:
         console.print("all checks passed" + (f" ({warnings} warning(s))" if warnings else ""))
     return 1 if failed else 0
+
+
+def cmd_trace(args: argparse.Namespace) -> int:
+    from .trace import to_text, trace
+
+    item = trace(_project(args), args.id)
+    print(item.to_json() if args.format == "json" else to_text(item))
+    return 0
 
 
 def cmd_stamp(args: argparse.Namespace) -> int:
@@ -260,6 +276,18 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true",
                        help="treat warnings (stale translations, expired forecasts) as errors")
     check.set_defaults(func=cmd_check)
+
+    trace = sub.add_parser(
+        "trace", help="the evidence chain of one statistic, source to page",
+        description="Print the chain of one statistic: its source entry and link, the source's own words "
+                    "and where they were read, the registry row, the derivation from a source table "
+                    "(recomputed), every place it is shown (language, page, section, sentence; PDF page) "
+                    "and the result of every check rule on it. Reads the built site (`reportkit render`).",
+    )
+    trace.add_argument("id", help="a statistic id of data/statistics.csv")
+    trace.add_argument("--format", choices=("text", "json"), default="text",
+                       help="text for people (default) or json for machines")
+    trace.set_defaults(func=cmd_trace)
 
     stamp = sub.add_parser(
         "stamp", help="record that translated chapters match their current source",

@@ -18,7 +18,7 @@ from .textfile import read_text
 
 README = "README.md"
 TYPES = {"string": "string", "number": "number", "integer": "integer", "enum": "string",
-         "boolean": "boolean", "year": "integer"}
+         "boolean": "boolean", "year": "integer", "date": "date"}
 HEADING = re.compile(r"^#{2,3} `([\w.-]+\.csv)`")
 ROW = re.compile(r"^\|\s*`([\w]+)`\s*\|\s*([^|]+?)\s*\|\s*([^|]*?)\s*\|\s*(.*?)\s*\|$")
 

@@ -35,6 +35,7 @@ _UI_KEYS = (
     "measure", "languages", "figure", "table", "section", "chapter", "appendix",
     "status-confirmed", "status-differs", "status-unverified", "skip", "menu", "search",
     "edition", "pdf", "value", "used-in", "stale", "horizon-passed", "changes", "changes-intro",
+    "status-secondary", "quote", "read-at", "accessed",
 )
 
 LANGUAGES: dict[str, Language] = {
@@ -49,6 +50,7 @@ LANGUAGES: dict[str, Language] = {
                 "版次", "PDF 版", "數值", "出現章節",
                 "本譯文的原文已有修改，譯文可能未反映最新內容。",
                 "預測的目標年份已過", "本版更新", "本頁比較本版與前一版次的統計數字、引用文獻與相關句子。",
+                "轉引自二手報導", "來源原文", "原文出處", "查閱日期",
             ), strict=True)),
         ),
         Language(
@@ -60,6 +62,7 @@ LANGUAGES: dict[str, Language] = {
                 "版次", "PDF 版", "数值", "出现章节",
                 "本译文的原文已有修改，译文可能未反映最新内容。",
                 "预测的目标年份已过", "本版更新", "本页比较本版与前一版次的统计数字、引用文献与相关句子。",
+                "转引自二手报道", "来源原文", "原文出处", "查阅日期",
             ), strict=True)),
         ),
         Language(
@@ -74,6 +77,7 @@ LANGUAGES: dict[str, Language] = {
                 "forecast horizon has passed", "What changed",
                 "This page compares this edition's statistics, citations and the sentences that show them "
                 "with the previous edition.",
+                "secondary source only", "Source's words", "Read at", "accessed",
             ), strict=True)),
         ),
     )

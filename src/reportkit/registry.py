@@ -13,6 +13,7 @@ import io
 import math
 import re
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -28,13 +29,19 @@ COLUMNS = (
     "id", "value", "value_high", "unit", "decimals", "source", "locator", "measure",
     "measure_en", "population", "population_en", "geography", "period", "horizon",
     "status", "draft", "note", "note_en", "table", "column", "filter",
+    "quote", "quote_url", "quote_lang", "accessed",
 )
+EVIDENCE_COLUMNS = COLUMNS[-4:]  # added in the 2026 edition; older editions' registries lack them
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # Figures inside text readers see (note, draft, corrections, chart labels): `{value}` is the row's
 # own value, `{stat:<id>}` another row's, both formatted for the page's language as stat() formats
 # them; `{name:<text>}` is a name or identifier with digits (GPT-5, S&P 500), like [..]{.name} in prose.
 PLACEHOLDER = re.compile(r"\{(?:value|stat:(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)|name:(?P<name>[^{}]+))\}")
-Status = Literal["confirmed", "differs", "unverified"]
+Status = Literal["confirmed", "differs", "secondary", "unverified"]
+STATUSES: tuple[Status, ...] = ("confirmed", "differs", "secondary", "unverified")
+QUOTED_STATUSES = frozenset({"confirmed", "differs", "secondary"})  # rows that need a quote
+URL_PATTERN = re.compile(r"^https?://[^\s<>\"'`{}|\\^]+$")
+LANG_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
 class Statistic(BaseModel):
@@ -63,6 +70,10 @@ class Statistic(BaseModel):
     table: str = ""
     column: str = ""
     filter: str = ""
+    quote: str = ""  # the source's own words stating the value, verbatim
+    quote_url: str = ""  # where that passage was read
+    quote_lang: str = ""  # BCP 47 language of the quote (the source's language)
+    accessed: date | None = None  # when it was read
     line: int = 0  # line in statistics.csv, for messages
 
     @field_validator("id")
@@ -100,11 +111,42 @@ class Statistic(BaseModel):
             raise ValueError("must not be empty")
         return v.strip()
 
+    @field_validator("quote_url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        if v and not URL_PATTERN.match(v):
+            raise ValueError(f"{v!r} is not an http(s) URL")
+        return v
+
+    @field_validator("quote_lang")
+    @classmethod
+    def _lang(cls, v: str) -> str:
+        if v and not LANG_PATTERN.match(v):
+            raise ValueError(f"{v!r} is not a BCP 47 language tag (e.g. en, ja, zh-Hant)")
+        return v
+
+    @field_validator("accessed", mode="before")
+    @classmethod
+    def _iso_date(cls, v: object) -> object:
+        if isinstance(v, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
+            raise ValueError(f"{v!r} is not an ISO date (YYYY-MM-DD)")
+        return v
+
+    @field_validator("quote")
+    @classmethod
+    def _one_line(cls, v: str) -> str:
+        return " ".join(v.split())
+
     @model_validator(mode="after")
     def _derivation_complete(self) -> Statistic:
         parts = [bool(self.table), bool(self.column), bool(self.filter)]
         if any(parts) and not all(parts):
             raise ValueError("table, column and filter must be given together")
+        evidence = {"quote": bool(self.quote), "quote_url": bool(self.quote_url),
+                    "quote_lang": bool(self.quote_lang), "accessed": self.accessed is not None}
+        if any(evidence.values()) and not all(evidence.values()):
+            missing = ", ".join(name for name, given in evidence.items() if not given)
+            raise ValueError(f"quote, quote_url, quote_lang and accessed go together; missing {missing}")
         return self
 
     def format(self, language: Language) -> str:
@@ -168,7 +210,7 @@ class Registry:
             raise RegistryError(f"malformed CSV: {err}", path, 1) from None
         if not header:
             raise RegistryError(f"the file is empty; its first line must be the header {','.join(COLUMNS)}", path, 1)
-        if header != COLUMNS:
+        if header not in (COLUMNS, COLUMNS[:-len(EVIDENCE_COLUMNS)]):
             missing = [c for c in COLUMNS if c not in header]
             extra = [c for c in header if c not in COLUMNS]
             raise RegistryError(

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import jinja2
 
@@ -40,6 +41,19 @@ def localized_field(stat: Statistic, name: str, language: Language, project: Pro
     else:
         text = localize(str(getattr(stat, name)), language, project)
     return fill_placeholders(text, project.registry, language, stat)
+
+
+def quote_html(stat: Statistic) -> str:
+    """The source's words, escaped, marked with their language (they are never translated)."""
+    return f'<q class="quote" lang="{html.escape(stat.quote_lang)}">{html.escape(stat.quote)}</q>'
+
+
+def quote_link_html(stat: Statistic, language: Language) -> str:
+    """A link to where the quote was read (its host as the label), and the date it was read."""
+    host = urlsplit(stat.quote_url).hostname or stat.quote_url
+    accessed = f"{language.t('accessed')} {stat.accessed.isoformat()}" if stat.accessed else ""
+    return (f'<a class="quote-link" href="{html.escape(stat.quote_url)}" rel="noopener">{html.escape(host)}</a>'
+            + (f' <span class="accessed">({html.escape(accessed)})</span>' if accessed else ""))
 
 
 @dataclass(frozen=True)
@@ -86,8 +100,9 @@ class SiteWriter:
 
     def _decorate_stats(self, body: str, registry: Registry, language: Language) -> str:
         """Give each statistic its provenance: a status class, and a note naming the measure,
-        source, locator and status that shows on hover and on keyboard focus; the statistic
-        links to its row in the data & sources appendix."""
+        source, locator, status and the source's own words (with a link to where they were read)
+        that shows on hover and on keyboard focus; the statistic links to its row in the data &
+        sources appendix. Every registry string reaches the page escaped."""
         count = 0
 
         def one(match: re.Match[str]) -> str:
@@ -97,20 +112,25 @@ class SiteWriter:
             note_id = f"provenance-{count}"
             source = re.sub(r"[{}]", "", self.project.bibliography.entries[stat.source]["title"])
             t = language.t
-            rows = [(t("measure"), localized_field(stat, "measure", language, self.project)), (t("source"), source),
-                    (t("locator"), localized_field(stat, "locator", language, self.project)),
-                    (t("status"), t(f"status-{stat.status}"))]
+            rows = [(t("measure"), html.escape(localized_field(stat, "measure", language, self.project))),
+                    (t("source"), html.escape(source)),
+                    (t("locator"), html.escape(localized_field(stat, "locator", language, self.project))),
+                    (t("status"), html.escape(t(f"status-{stat.status}")))]
             expired = stat.horizon is not None and stat.horizon < self.project.config.reportkit.edition
             if expired:
-                rows.append(("⌛", f"{t('horizon-passed')} ({stat.horizon})"))
+                rows.append(("⌛", html.escape(f"{t('horizon-passed')} ({stat.horizon})")))
+            if stat.quote:
+                rows.append((t("quote"), quote_html(stat)))
+                rows.append((t("read-at"), quote_link_html(stat, language)))
             note = "".join(f'<span class="provenance-row"><span class="provenance-key">{html.escape(k)}</span> '
-                           f"{html.escape(v)}</span>" for k, v in rows)
+                           f"{v}</span>" for k, v in rows)
             classes = f"stat stat-{stat.status}" + (" stat-expired" if expired else "")
             span = (f'<span class="{classes}" data-stat="{stat.id}" data-status="{stat.status}" '
-                    f'aria-describedby="{note_id}">{match.group(2)}</span>'
-                    f'<span class="provenance" role="tooltip" id="{note_id}" data-pagefind-ignore>{note}</span>')
+                    f'aria-describedby="{note_id}">{match.group(2)}</span>')
             target = f"{self.appendix_page or '../data/statistics.csv'}#stat-{stat.id}"
-            return f'<a class="stat-link" href="{target}">{span}</a>'
+            return (f'<span class="stat-ref"><a class="stat-link" href="{target}">{span}</a>'
+                    f'<span class="provenance" role="tooltip" id="{note_id}" data-pagefind-ignore>{note}</span>'
+                    "</span>")
 
         return STAT_SPAN.sub(one, body)
 

@@ -108,10 +108,10 @@ def test_search_finds_the_chapter(tab: Page, lang: str, query: str, page_name: s
 
 def test_provenance_shows_on_hover_and_on_keyboard_focus(tab: Page) -> None:
     page = tab.open("zh-Hant/05-economy.html")
-    link = page.locator("main a.stat-link").first
-    note = link.locator(".provenance")
+    ref = page.locator("main .stat-ref").first
+    note = ref.locator(".provenance")
     assert not note.is_visible()
-    link.hover()
+    ref.locator("a.stat-link").hover()
     assert note.is_visible()
     assert "Exhibit" in note.inner_text() or note.inner_text().strip()
     page.mouse.move(0, 0)
@@ -120,8 +120,20 @@ def test_provenance_shows_on_hover_and_on_keyboard_focus(tab: Page) -> None:
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.classList.contains('stat-link')"):
             break
-    focused = page.locator("a.stat-link:focus .provenance")
+    focused = page.locator(".stat-ref:focus-within .provenance")
     assert focused.count() == 1 and focused.is_visible()
+
+
+def test_provenance_quotes_the_source_with_its_language_and_link(tab: Page) -> None:
+    page = tab.open("en/06-perspectives.html")
+    ref = page.locator("main .stat-ref:has(.provenance q.quote)").first
+    ref.locator("a.stat-link").hover()
+    quote = ref.locator(".provenance q.quote")
+    assert quote.is_visible() and quote.get_attribute("lang")
+    link = ref.locator(".provenance a.quote-link")
+    assert (link.get_attribute("href") or "").startswith("http")
+    link.hover()  # the note stays open while the reader moves to its link
+    assert link.is_visible()
 
 
 @pytest.mark.parametrize("lang", [lang.code for lang in REPO.languages])

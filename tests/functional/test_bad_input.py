@@ -38,6 +38,11 @@ MUTATIONS: dict[str, Callable[[Path], None]] = {
     "registry-non-numeric": lambda p: _edit(p / REGISTRY, ",85000000,", ",eighty-five million,"),
     "registry-unknown-source": lambda p: _edit(p / REGISTRY, ",count,0,wef2020jobs,", ",count,0,wef2021jobs,"),
     "registry-unknown-unit": lambda p: _edit(p / REGISTRY, ",count,0,wef2020jobs,", ",jobs,0,wef2020jobs,"),
+    "registry-bad-quote-url": lambda p: _edit(p / REGISTRY, ",https://www.livemint.com/", ",www.livemint.com/"),
+    "registry-bad-accessed": lambda p: _edit(p / REGISTRY, ",en,2026-11-30", ",en,30/11/2026"),
+    "registry-quote-without-url": lambda p: _edit(
+        p / REGISTRY, ",https://www.livemint.com/opinion/columns/data-science-and-digital-coding-could-soon-be-the-new-english"
+                      "/amp-11629389140424.html,", ",,"),
     "registry-duplicate-id": lambda p: _append(p / REGISTRY, _lines(p / REGISTRY)[1] + "\n"),
     "unsupported-cell-language": lambda p: _append(p / CHAPTER, "\n```{r}\nx <- 1\n```\n"),
     "unsupported-shortcode": lambda p: _append(p / CHAPTER, "\n{{< pagebreak >}}\n"),

@@ -3,7 +3,7 @@
 (function () {
   var MARGIN = 8;
   function place(event) {
-    var link = event.target.closest && event.target.closest(".stat-link");
+    var link = event.target.closest && event.target.closest(".stat-ref");
     if (!link) return;
     var note = link.querySelector(".provenance");
     if (!note) return;

@@ -7,6 +7,6 @@ the built site. Every finding is ``path:line: [rule] message``; see RULES.
 from __future__ import annotations
 
 from .findings import RULES, Finding, Severity
-from .runner import run_checks
+from .runner import quote_coverage, run_checks
 
-__all__ = ["RULES", "Finding", "Severity", "run_checks"]
+__all__ = ["RULES", "Finding", "Severity", "quote_coverage", "run_checks"]

@@ -19,6 +19,10 @@ RULES: dict[str, str] = {
     "registry-precision": "a typed (not derived) registry value has more precision than its decimals show",
     "registry-text": "a figure typed in data text readers see (note, draft, locator, measure, population, "
                      "corrections, chart labels) instead of a {value}/{stat:<id>} placeholder",
+    "source-quote": "a registry row's quote does not state its value as the source writes it "
+                    "(26%, 26 per cent, 85 million, €22 billion, twice, 五成, one in four, …)",
+    "quote-missing": "a confirmed, differs or secondary registry row quotes no passage of its source "
+                     "(warning; error with --strict)",
     "registry-unused": "a registry row is not shown on any page",
     "bib-malformed": "bib/references.bib has an entry that bibtexparser or pandoc cannot read",
     "citation-missing": "a chapter cites a key that is not in the bibliography",

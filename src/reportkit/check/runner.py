@@ -10,10 +10,11 @@ from ..bib import Bibliography, check_with_pandoc
 from ..chapter import parse
 from ..charts import LABELS_FILE
 from ..errors import ReportkitError
-from ..i18n import Language
+from ..i18n import LANGUAGES, Language
 from ..pdf import pdf_name
 from ..project import Project
-from ..registry import Registry, recompute
+from ..quotes import numbers_in, supports
+from ..registry import QUOTED_STATUSES, Registry, recompute
 from .data import CORRECTIONS_TEXT, LABELS_TEXT, precision_findings, registry_text_findings, table_text_findings
 from .findings import Finding, Severity
 from .pdf import read_pdf
@@ -71,6 +72,7 @@ def check_sources(project: Project) -> tuple[list[Finding], Registry | None, Bib
                         f"[{stat.id}] value {stat.value:g} but {stat.table} gives {derived:g} "
                         f"({stat.column} where {stat.filter})",
                     ))
+        findings += check_quotes(registry, registry_path)
     if bibliography is not None:
         for language in project.languages:
             for entry in project.chapters:
@@ -87,6 +89,33 @@ def check_sources(project: Project) -> tuple[list[Finding], Registry | None, Bib
                         findings.append(Finding(_rel(project, path), line, "citation-missing",
                                                 f"citation @{key} is not in the bibliography"))
     return findings, registry, bibliography
+
+
+def check_quotes(registry: Registry, registry_path: str) -> list[Finding]:
+    """Each quote states its row's value as the source writes it (`source-quote`); each row that
+    rests on a source has a quote (`quote-missing`, a warning)."""
+    findings = []
+    for stat in registry:
+        if stat.quote:
+            if not supports(stat.quote, stat.value, stat.unit, stat.decimals, stat.value_high):
+                written = ", ".join(repr(n.text) for n in numbers_in(stat.quote)) or "no number"
+                findings.append(Finding(
+                    registry_path, stat.line, "source-quote",
+                    f"[{stat.id}] the quote does not state {stat.format(LANGUAGES['en'])} "
+                    f"(it writes {written})",
+                ))
+        elif stat.status in QUOTED_STATUSES:
+            findings.append(Finding(
+                registry_path, stat.line, "quote-missing",
+                f"[{stat.id}] is {stat.status} but quotes no passage of its source", Severity.WARNING,
+            ))
+    return findings
+
+
+def quote_coverage(registry: Registry) -> tuple[int, int]:
+    """(rows quoted, rows that rest on a source): the check's summary line."""
+    needing = [stat for stat in registry if stat.status in QUOTED_STATUSES]
+    return sum(bool(stat.quote) for stat in needing), len(needing)
 
 
 def check_site(project: Project, registry: Registry) -> tuple[list[Finding], dict[str, dict[str, PageReport]]]:

@@ -75,7 +75,7 @@ def _prose_strings(node: Tag) -> Iterator[NavigableString]:
             yield child
 
 
-def _block_of(span: Tag) -> Tag | None:
+def block_of(span: Tag) -> Tag | None:
     for parent in span.parents:
         if parent.name == "td":
             row = parent.find_parent("tr")
@@ -114,7 +114,7 @@ def read_page(path: Path, rel: str, registry: Registry, language: Language) -> P
         report.all_ids.append(stat_id)
         if not _in_generated(span):
             report.prose_ids.append(stat_id)
-        block = _block_of(span)
+        block = block_of(span)
         cited: set[str] = set()
         if block is not None:
             for citation in block.select("[data-cites]"):
