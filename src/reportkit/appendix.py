@@ -62,10 +62,6 @@ def _quote(stat: Statistic, language: Language) -> str:
             f" [{escape_markdown(host)}]({url}){{.quote-link}} ({escape_markdown(accessed)})")
 
 
-def _localize(text: str, language: Language) -> str:
-    return localize(text, language, current_project())
-
-
 def _field(stat: Statistic, name: str, language: Language) -> str:
     """A registry text field for `language`, as Markdown text."""
     return escape_markdown(localized_field(stat, name, language, current_project()))
