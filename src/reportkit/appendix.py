@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from .convert import localize
 from .errors import ChapterSyntaxError, RegistryError
@@ -24,7 +23,7 @@ from .i18n import LANGUAGES, Language
 from .markup import escape_markdown
 from .project import Project
 from .registry import STATUSES, Statistic, fill_placeholders
-from .site import localized_field
+from .site import localized_field, quote_source
 from .stats import Stat, current_language, current_project, current_registry
 from .textfile import csv_rows, read_text
 
@@ -55,9 +54,8 @@ def _quote(stat: Statistic, language: Language) -> str:
     """The source's words in their own language, and where and when they were read."""
     if not stat.quote:
         return ""
-    host = urlsplit(stat.quote_url).hostname or stat.quote_url
+    host, accessed = quote_source(stat, language)
     url = stat.quote_url.replace("(", "%28").replace(")", "%29")
-    accessed = f"{language.t('accessed')} {stat.accessed.isoformat()}" if stat.accessed else ""
     return (f' [{escape_markdown(stat.quote)}]{{.quote lang="{stat.quote_lang}"}}'
             f" [{escape_markdown(host)}]({url}){{.quote-link}} ({escape_markdown(accessed)})")
 

@@ -165,10 +165,20 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_trace(args: argparse.Namespace) -> int:
+    import json
+    from dataclasses import asdict
+
     from .trace import to_text, trace
 
-    item = trace(_project(args), args.id)
-    print(item.to_json() if args.format == "json" else to_text(item))
+    if not args.ids and not args.all:
+        raise ReportkitError("trace needs a statistic id (or --all)")
+
+    items = trace(_project(args), [] if args.all else args.ids)
+    if args.format == "json":
+        print(json.dumps([asdict(item) for item in items], ensure_ascii=False, indent=2)
+              if args.all or len(items) > 1 else items[0].to_json())
+    else:
+        print("\n\n".join(to_text(item) for item in items))
     return 0
 
 
@@ -284,7 +294,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "(recomputed), every place it is shown (language, page, section, sentence; PDF page) "
                     "and the result of every check rule on it. Reads the built site (`reportkit render`).",
     )
-    trace.add_argument("id", help="a statistic id of data/statistics.csv")
+    trace.add_argument("ids", nargs="*", metavar="ID", help="statistic ids of data/statistics.csv")
+    trace.add_argument("--all", action="store_true", help="every statistic of the registry")
     trace.add_argument("--format", choices=("text", "json"), default="text",
                        help="text for people (default) or json for machines")
     trace.set_defaults(func=cmd_trace)

@@ -48,10 +48,15 @@ def quote_html(stat: Statistic) -> str:
     return f'<q class="quote" lang="{html.escape(stat.quote_lang)}">{html.escape(stat.quote)}</q>'
 
 
+def quote_source(stat: Statistic, language: Language) -> tuple[str, str]:
+    """Where the quote was read, as a label (the host of `quote_url`), and when ("accessed …")."""
+    host = urlsplit(stat.quote_url).hostname or stat.quote_url
+    return host, f"{language.t('accessed')} {stat.accessed.isoformat()}" if stat.accessed else ""
+
+
 def quote_link_html(stat: Statistic, language: Language) -> str:
     """A link to where the quote was read (its host as the label), and the date it was read."""
-    host = urlsplit(stat.quote_url).hostname or stat.quote_url
-    accessed = f"{language.t('accessed')} {stat.accessed.isoformat()}" if stat.accessed else ""
+    host, accessed = quote_source(stat, language)
     return (f'<a class="quote-link" href="{html.escape(stat.quote_url)}" rel="noopener">{html.escape(host)}</a>'
             + (f' <span class="accessed">({html.escape(accessed)})</span>' if accessed else ""))
 

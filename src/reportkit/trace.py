@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 from bs4 import BeautifulSoup, Tag
@@ -79,38 +80,59 @@ def sentence_with(block: str, shown: str) -> str:
     return next((part.strip() for part in SENTENCE_END.split(block) if shown in part), block)
 
 
-def _places(project: Project, stat: Statistic) -> list[Place]:
-    places = []
-    for language in project.languages:
-        for entry in project.chapters:
-            path = project.output_dir / language.code / entry.html_name
-            if not path.is_file():
-                continue
-            main = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").find("main")
-            if not isinstance(main, Tag):
-                continue
-            for span in main.select(f'span.stat[data-stat="{stat.id}"]'):
-                heading = span.find_previous(re.compile(r"^h[1-6]$"))
-                block = block_of(span)
-                for note in (block.select(".provenance") if block is not None else []):
-                    note.decompose()  # the tooltip is not part of the sentence
-                places.append(Place(
-                    language.code, path.relative_to(project.root).as_posix(), span.sourceline or 0,
-                    _text(heading) if isinstance(heading, Tag) else "",
-                    sentence_with(_text(block), _text(span)) if block is not None else _text(span),
-                ))
-    return places
+class Evidence:
+    """What tracing needs from the built site, read once for any number of statistics:
+    every page's statistics (with section and sentence), every PDF's, and the check's findings."""
 
+    def __init__(self, project: Project):
+        self.project = project
+        self.places: dict[str, list[Place]] = {}
+        self.pdf: dict[str, list[PdfPlace]] = {}
+        for language in project.languages:
+            for entry in project.chapters:
+                path = project.output_dir / language.code / entry.html_name
+                if path.is_file():
+                    self._read_page(language.code, path)
+            pdf = project.output_dir / language.code / pdf_name(project, language)
+            if pdf.is_file():
+                rel = pdf.relative_to(project.root).as_posix()
+                for item in statistics(read_pages(pdf)):
+                    self.pdf.setdefault(item.stat_id, []).append(PdfPlace(language.code, rel, item.page, item.text))
+        self.findings = run_checks(project)
 
-def _pdf_places(project: Project, stat: Statistic) -> list[PdfPlace]:
-    places = []
-    for language in project.languages:
-        path = project.output_dir / language.code / pdf_name(project, language)
-        if path.is_file():
-            rel = path.relative_to(project.root).as_posix()
-            places += [PdfPlace(language.code, rel, item.page, item.text)
-                       for item in statistics(read_pages(path)) if item.stat_id == stat.id]
-    return places
+    def _read_page(self, language: str, path: Path) -> None:
+        main = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").find("main")
+        if not isinstance(main, Tag):
+            return
+        for note in main.select(".provenance"):
+            note.decompose()  # the tooltip is not part of the sentence
+        for span in main.select("span.stat[data-stat]"):
+            heading = span.find_previous(re.compile(r"^h[1-6]$"))
+            block = block_of(span)
+            self.places.setdefault(str(span["data-stat"]), []).append(Place(
+                language, path.relative_to(self.project.root).as_posix(), span.sourceline or 0,
+                _text(heading) if isinstance(heading, Tag) else "",
+                sentence_with(_text(block), _text(span)) if block is not None else _text(span),
+            ))
+
+    def rules(self, stat: Statistic) -> list[RuleResult]:
+        registry_path = (self.project.data_dir / "statistics.csv").relative_to(self.project.root).as_posix()
+        mine = [f for f in self.findings if _about(f, stat, registry_path)]
+        not_applicable = {
+            "registry-derived": not stat.table,
+            "source-quote": not stat.quote,
+            "quote-missing": stat.status not in QUOTED_STATUSES or bool(stat.quote),
+            "forecast-expired": stat.horizon is None,
+        }
+        results = []
+        for rule in STATISTIC_RULES:
+            found = [f for f in mine if f.rule == rule]
+            if found:
+                kind = "fail" if any(f.severity is Severity.ERROR for f in found) else "warning"
+                results.append(RuleResult(rule, kind, [f.format() for f in found]))
+            else:
+                results.append(RuleResult(rule, "not applicable" if not_applicable.get(rule) else "pass"))
+        return results
 
 
 def _about(finding: Finding, stat: Statistic, registry_path: str) -> bool:
@@ -118,36 +140,22 @@ def _about(finding: Finding, stat: Statistic, registry_path: str) -> bool:
             or (finding.path == registry_path and finding.line == stat.line))
 
 
-def _rules(project: Project, stat: Statistic) -> list[RuleResult]:
-    registry_path = (project.data_dir / "statistics.csv").relative_to(project.root).as_posix()
-    mine = [f for f in run_checks(project) if _about(f, stat, registry_path)]
-    not_applicable = {
-        "registry-derived": not stat.table,
-        "source-quote": not stat.quote,
-        "quote-missing": stat.status not in QUOTED_STATUSES or bool(stat.quote),
-        "forecast-expired": stat.horizon is None,
-    }
-    results = []
-    for rule in STATISTIC_RULES:
-        found = [f for f in mine if f.rule == rule]
-        if found:
-            kind = "fail" if any(f.severity is Severity.ERROR for f in found) else "warning"
-            results.append(RuleResult(rule, kind, [f.format() for f in found]))
-        else:
-            results.append(RuleResult(rule, "not applicable" if not_applicable.get(rule) else "pass"))
-    return results
-
-
-def trace(project: Project, stat_id: str) -> Trace:
+def trace(project: Project, stat_ids: list[str]) -> list[Trace]:
+    """The evidence chain of each of `stat_ids` (every statistic if empty)."""
     registry = project.registry
-    if stat_id not in registry:
-        raise UnknownStatisticError(f"unknown statistic id {stat_id!r} (not in data/statistics.csv)")
-    stat = registry[stat_id]
+    for stat_id in stat_ids:
+        if stat_id not in registry:
+            raise UnknownStatisticError(f"unknown statistic id {stat_id!r} (not in data/statistics.csv)")
+    evidence = Evidence(project)
+    return [_trace(project, evidence, registry[stat_id]) for stat_id in stat_ids or list(registry.statistics)]
+
+
+def _trace(project: Project, evidence: Evidence, stat: Statistic) -> Trace:
     entry: dict[str, str] = project.bibliography.entries.get(stat.source, {})
     source = {"key": stat.source}
     source.update((k, entry[k]) for k in ("author", "title", "year", "url", "note") if k in entry)
-    evidence = {"locator": stat.locator, "quote": stat.quote, "quote_lang": stat.quote_lang,
-                "quote_url": stat.quote_url, "accessed": stat.accessed.isoformat() if stat.accessed else ""}
+    quote = {"locator": stat.locator, "quote": stat.quote, "quote_lang": stat.quote_lang,
+             "quote_url": stat.quote_url, "accessed": stat.accessed.isoformat() if stat.accessed else ""}
     row = {"line": stat.line, "status": stat.status, "value": stat.value, "value_high": stat.value_high,
            "unit": stat.unit, "decimals": stat.decimals,
            "shown": {lang.code: stat.format(lang) for lang in project.languages},
@@ -162,8 +170,8 @@ def trace(project: Project, stat_id: str) -> Trace:
             value = err.message
         derivation = {"table": stat.table, "column": stat.column, "filter": stat.filter, "recomputed": value,
                       "matches": isinstance(value, float) and abs(value - stat.value) <= 1e-9 * max(1.0, abs(value))}
-    return Trace(stat.id, source, evidence, row, derivation, _places(project, stat), _pdf_places(project, stat),
-                 _rules(project, stat))
+    return Trace(stat.id, source, quote, row, derivation, evidence.places.get(stat.id, []),
+                 evidence.pdf.get(stat.id, []), evidence.rules(stat))
 
 
 def to_text(item: Trace) -> str:

@@ -151,10 +151,13 @@ def test_trace_follows_a_statistic(rendered_report: Project, run_cli: Callable[.
 
 
 def test_trace_works_for_every_id(rendered_report: Project, run_cli: Callable[..., Result]) -> None:
-    for row in ROWS:
-        result = run_cli("--project", rendered_report.root, "trace", row["id"])
-        assert result.code == 0, (row["id"], result.err)
-        assert row["id"] in result.out
+    result = run_cli("--project", rendered_report.root, "trace", "--all", "--format", "json")
+    assert result.code == 0, result.err
+    chains = {chain["id"]: chain for chain in json.loads(result.out)}
+    assert set(chains) == {row["id"] for row in ROWS}
+    for chain in chains.values():
+        assert chain["shown"], f"{chain['id']} is shown nowhere"
+        assert all(rule["result"] != "fail" for rule in chain["rules"]), chain["id"]
 
 
 def test_trace_unknown_id(rendered_report: Project, run_cli: Callable[..., Result]) -> None:
