@@ -4,6 +4,9 @@ Rows are validated on load (types, unique kebab-case ids, known units and
 statuses, a source and a locator); errors name the CSV line. Rows derived from
 a tidy source table in ``data/`` name it with ``table``/``column``/``filter``
 and :func:`recompute` checks that the table still gives the row's value.
+Rows that rest on a source carry its own words (``quote``, with ``quote_url``,
+``quote_lang`` and ``accessed``); ``reportkit check`` reads the value in them
+(:mod:`reportkit.quotes`).
 """
 
 from __future__ import annotations
@@ -138,7 +141,7 @@ class Statistic(BaseModel):
         return " ".join(v.split())
 
     @model_validator(mode="after")
-    def _derivation_complete(self) -> Statistic:
+    def _groups_complete(self) -> Statistic:
         parts = [bool(self.table), bool(self.column), bool(self.filter)]
         if any(parts) and not all(parts):
             raise ValueError("table, column and filter must be given together")
