@@ -124,11 +124,12 @@ def test_previous_and_next_chapter_at_the_end(phone: Page, lang: str) -> None:
 def test_provenance_note_stays_on_screen(phone: Page, width: int) -> None:
     lang, chapter = next((code, name) for code, name in PAGES if "economy" in name)
     page = _open(phone, f"{lang}/{chapter}", width)
-    links = page.locator("main a.stat-link")
-    assert links.count() >= 10
-    for link in links.all():
+    refs = page.locator("main .stat-ref")
+    assert refs.count() >= 10
+    for ref in refs.all():
+        link = ref.locator("a.stat-link")
         link.focus()
-        note = link.locator(".provenance")
+        note = ref.locator(".provenance")
         assert note.is_visible()
         box = note.bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, (
