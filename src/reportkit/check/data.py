@@ -55,12 +55,13 @@ def _draft_figure(stat: Statistic) -> Callable[[str], bool]:
     """`draft` quotes the draft manuscript, figures included. A typed figure there is accepted
     when it is the row's value (or range end) — so a confirmed row's draft is checked against
     the source's figure — or when the row's status is `differs` (the draft's figure is not the
-    source's; the note says what the source gives, with {value})."""
+    source's; the note says what the source gives, with {value}) or `secondary` (only a secondary
+    report was read, which may differ from the draft; the note says so)."""
     scale = 100.0 if stat.unit == "percent" else 1.0
     values = [abs(v) for v in (stat.value, stat.value_high) if v is not None]
 
     def quoted(token: str) -> bool:
-        if stat.status == "differs":
+        if stat.status in ("differs", "secondary"):
             return True
         number = figure_value(token)
         return number is not None and any(
