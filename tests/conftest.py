@@ -72,15 +72,18 @@ def assert_golden(actual: str, golden: Path) -> None:
 
 
 PROJECT_DIRS = ("chapters", "data", "bib")
+PROJECT_FILES = ("_quarto*.yml", "index.*.qmd", "_pre-render.py")
 
 
 def copy_report(target: Path) -> Path:
-    """The report's sources (what git tracks for it), without any build output."""
+    """The report's sources (what git tracks for it, the generated zh-Hans included), without
+    any build output."""
     target.mkdir(parents=True)
     for name in PROJECT_DIRS:
-        shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("zh-Hans"))
-    for config in ROOT.glob("_quarto*.yml"):
-        shutil.copy2(config, target / config.name)
+        shutil.copytree(ROOT / name, target / name)
+    for pattern in PROJECT_FILES:
+        for path in ROOT.glob(pattern):
+            shutil.copy2(path, target / path.name)
     return target
 
 

@@ -21,7 +21,7 @@ from .convert import localize
 from .errors import ChapterSyntaxError, RegistryError
 from .i18n import LANGUAGES, Language
 from .markup import escape_markdown
-from .project import Project
+from .project import CHAPTERS_DIR, Project, relative_href
 from .registry import STATUSES, Statistic, fill_placeholders
 from .site import localized_field, quote_source
 from .stats import Stat, current_language, current_project, current_registry
@@ -113,7 +113,9 @@ def _usage(root: Path, language_code: str) -> dict[str, list[tuple[str, str]]]:
                 label = f"第 {entry.number} 章"
             else:
                 label = f"{language.t('appendix' if entry.appendix else 'chapter')} {entry.number}"
-            out.setdefault(stat_id, []).append((label, entry.stem + ".qmd"))
+            # a link as Quarto reads it: relative to the appendix's file, in chapters/<lang>/
+            link = relative_href(f"{CHAPTERS_DIR}/{language.code}/appendix.qmd", entry.source(language.code))
+            out.setdefault(stat_id, []).append((label, link))
     return out
 
 
@@ -148,7 +150,8 @@ def statistics_table() -> MarkdownBlock:
         if note:
             status += f"：{note}" if language.code.startswith("zh") else f": {note}"
         used = "、".join(f"[{escape_markdown(label)}]({page}){{.xref}}" for label, page in usage.get(stat.id, []))
-        rows.append([f"[]{{#stat-{stat.id}}}{value}", measure, source, status, used])
+        # the id on a span around the value: a typst label needs something to attach to
+        rows.append([f"[{value}]{{#stat-{stat.id}}}", measure, source, status, used])
     return _table(header, rows)
 
 

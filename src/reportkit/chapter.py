@@ -26,15 +26,17 @@ from .textfile import normalize, read_text
 from .yamlfile import error_line, load_text
 
 CELL_OPTIONS = frozenset({"label", "echo", "output", "fig-cap", "tbl-cap", "fig-alt"})
-FRONT_MATTER_KEYS = frozenset({"title", "translation", "reportkit"})
+FRONT_MATTER_KEYS = frozenset({"title", "translation", "output-file", "reportkit"})
 # reportkit's own front-matter section (Quarto passes unknown metadata through untouched)
 REPORTKIT_KEYS = frozenset({"cell-timeout"})
+TITLE_ATTRS = re.compile(r"^(?P<text>.*?)\s*\{(?P<attrs>[^{}]*)\}\s*$")  # "摘要 {.unnumbered}"
 CALLOUTS = frozenset(f"callout-{k}" for k in ("note", "tip", "warning", "important", "caution"))
 XREF_KINDS = ("sec", "fig", "tbl")
 # Inline attributes an author may write: only name spans. Every other class or attribute
 # (.citation, .xref, .stat, .generated, data-cites=…) is markup reportkit itself produces,
 # and `reportkit check` treats some of it as not prose, so authors must not be able to type it.
 INLINE_SPAN_CLASSES = frozenset({"name"})
+HOME_PAGE = "index.html"  # the output-file of a book's home page
 
 FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})\s*(?P<info>.*?)\s*$")
 EXEC_INFO = re.compile(r"^\{(?P<lang>[A-Za-z0-9_+-]*)(?P<rest>[^}]*)\}$")
@@ -88,7 +90,7 @@ class Heading:
 @dataclass
 class Chapter:
     path: Path
-    title: str
+    title: str  # without its attributes
     front: dict[str, Any]
     blocks: list[Markdown | Cell]
     inline: list[InlineExpression]
@@ -97,6 +99,7 @@ class Chapter:
     xrefs: list[tuple[str, int]]  # (label, line)
     source_hash: str = field(default="")
     text: str = field(default="", repr=False)  # the source as parsed
+    numbered: bool = True  # False for a title marked {.unnumbered}, as Quarto's books read it
 
     @property
     def cell_timeout(self) -> int | None:
@@ -249,6 +252,7 @@ def parse(path: Path, text: str | None = None) -> Chapter:
     text = normalize(text)  # also text given (from git, from a conversion)
     lines = text.splitlines()
     front: dict[str, Any] = {}
+    key_lines: dict[tuple[object, ...], int] = {}
     i = 0
     if lines and lines[0].strip() == "---":
         try:
@@ -274,6 +278,18 @@ def parse(path: Path, text: str | None = None) -> Chapter:
     title = front.get("title")
     if not isinstance(title, str) or not title.strip():
         raise ChapterSyntaxError("front matter must give the chapter a `title`", path, 1)
+    numbered = True
+    attrs = TITLE_ATTRS.match(title.strip())
+    if attrs:
+        if attrs.group("attrs").strip() != ".unnumbered":
+            raise ChapterSyntaxError(
+                f"unsupported title attributes {{{attrs.group('attrs')}}} (only {{.unnumbered}})", path,
+                1 + key_lines.get(("title",), 1))
+        title, numbered = attrs.group("text"), False
+    output_file = front.get("output-file")
+    if output_file is not None and output_file != HOME_PAGE:
+        raise ChapterSyntaxError(f"output-file may only be {HOME_PAGE} (the home page)", path,
+                                 1 + key_lines.get(("output-file",), 1))
 
     blocks: list[Markdown | Cell] = []
     inline: list[InlineExpression] = []
@@ -365,5 +381,5 @@ def parse(path: Path, text: str | None = None) -> Chapter:
     return Chapter(
         path=path, title=title.strip(), front=front, blocks=blocks, inline=inline,
         headings=headings, citations=citations, xrefs=xrefs,
-        source_hash=content_hash(text), text=text,
+        source_hash=content_hash(text), text=text, numbered=numbered,
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import io
 import json
+import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -29,6 +30,8 @@ from .textfile import csv_rows, read_text
 LABELS_FILE = "chart-labels.csv"
 FONTS = {"zh-Hant": "Noto Sans CJK TC", "zh-Hans": "Noto Sans CJK SC", "en": "Noto Sans"}
 AXIS_FORMATS = {"percent": ".0%"}
+DATA_HREF = "../data/"  # the datasets, from a page in a language's folder (the engine adjusts it per page)
+ENGINE_ENV = "REPORTKIT_ENGINE"  # "embedded" in the embedded engine's kernels
 WIDTH = 440
 BAR = 26  # height per bar, px
 
@@ -78,7 +81,7 @@ class Chart:
 
     def html(self) -> str:
         spec = json.dumps(self.spec, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
-        data = f"../data/{self.table}"
+        data = f"{DATA_HREF}{self.table}"
         link_text = {"en": "Data (CSV)", "zh-Hans": "数据（CSV）"}.get(self.language.code, "資料（CSV）")
         return (
             f'<div class="vega-chart" role="img" aria-label="">'
@@ -88,7 +91,12 @@ class Chart:
         )
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The embedded engine shows the interactive HTML (and puts the cell's fig-alt on it);
+        elsewhere (Quarto) the chart is only the static SVG, so the renderer makes it an image
+        that carries the cell's fig-alt."""
         metadata = {"reportkit": {"table": self.table}}
+        if os.environ.get(ENGINE_ENV) != "embedded":
+            return {"image/svg+xml": self.svg()}, metadata
         return {"text/html": self.html(), "image/svg+xml": self.svg()}, metadata
 
 

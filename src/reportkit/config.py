@@ -53,6 +53,7 @@ class Part(Strict):
 
 class Book(Strict):
     title: str
+    output_file: str = Field(alias="output-file")  # the PDF's file name, without .pdf (both engines)
     subtitle: str | None = None
     author: list[str] | str
     date: str | None = None
@@ -104,11 +105,24 @@ class ProfileProject(Strict):
     output_dir: str = Field(alias="output-dir")
 
 
+class IncludeText(Strict):
+    text: str
+
+
+class TypstProfile(Strict):
+    include_in_header: IncludeText = Field(alias="include-in-header")  # fonts and region
+
+
+class ProfileFormats(Strict):
+    typst: TypstProfile
+
+
 class LanguageProfile(Strict):
     """`_quarto-<lang>.yml`: one language's book."""
 
     project: ProfileProject
     lang: str
+    format: ProfileFormats
     book: Book
 
 
@@ -170,7 +184,7 @@ def load_config(root: Path) -> QuartoConfig:
     return config
 
 
-def load_profile(root: Path, code: str, text: str | None = None) -> tuple[LanguageProfile, Lines]:
+def load_profile(root: Path, code: str, slug: str, text: str | None = None) -> tuple[LanguageProfile, Lines]:
     path = root / profile_file(code)
     profile, lines = read_model(path, LanguageProfile, text)
     language = LANGUAGES[code]
@@ -179,4 +193,7 @@ def load_profile(root: Path, code: str, text: str | None = None) -> tuple[Langua
     if profile.project.output_dir != f"{SITE_DIR}/{code}":
         raise ConfigError(f"output-dir must be {SITE_DIR}/{code}", path,
                           line_of(lines, ("project", "output-dir")))
+    if profile.book.output_file != f"{slug}-{code}":
+        raise ConfigError(f"book.output-file must be {slug}-{code} (the PDF's name)", path,
+                          line_of(lines, ("book", "output-file")))
     return profile, lines

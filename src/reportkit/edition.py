@@ -23,7 +23,7 @@ from .errors import ReportkitError
 from .i18n import LANGUAGES, Language
 from .markup import escape_markdown
 from .numbers import format_change, format_value
-from .project import CHAPTERS_DIR, DATA_DIR, Project
+from .project import CHAPTERS_DIR, DATA_DIR, HOME, ChapterEntry, Project
 from .registry import REGISTRY_FILE, Registry, Statistic
 
 SAME_SENTENCE = 0.6  # wording similarity above which an old and a new sentence are one sentence edited
@@ -59,7 +59,9 @@ def _chapters_of(read: Any, names: list[str], project: Project) -> dict[tuple[st
         if project.is_generated(language):
             continue
         for name in names:
-            text = read(f"{CHAPTERS_DIR}/{language.code}/{name}")
+            # the home page moved from chapters/<lang>/index.qmd to index.<lang>.qmd (Quarto's rule)
+            paths = (ChapterEntry(name, None, False).source(language.code), f"{CHAPTERS_DIR}/{language.code}/{name}")
+            text = next((t for t in map(read, paths) if t is not None), None)
             if text is not None:
                 texts[(language.code, name)] = text
     return texts
@@ -90,7 +92,8 @@ def at_revision(project: Project, ref: str) -> Snapshot:
     config = read("_quarto.yml") or ""
     match = re.search(r"^\s*edition:\s*(\d{4})", config, re.M)
     profile = read(profile_file(project.source_language.code)) or ""
-    names = [Path(p).name for p in re.findall(r"chapters/[\w-]+/([\w.-]+\.qmd)", profile)]
+    files = re.findall(r"^\s*-\s*(?:chapters/[\w-]+/)?([\w.-]+\.qmd)\s*$", profile, re.M)
+    names = [HOME if re.fullmatch(r"index\.[\w-]+\.qmd", name) else name for name in files]
     names = list(dict.fromkeys(names)) or [e.name for e in project.chapters]
     return Snapshot(ref, int(match.group(1)) if match else 0,
                     Registry.parse(text, root / registry_path), _chapters_of(read, names, project))

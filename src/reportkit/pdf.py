@@ -48,7 +48,22 @@ TYPEFACES: dict[str, Typeface] = {
 
 
 def pdf_name(project: Project, language: Language) -> str:
-    return f"{project.config.reportkit.slug}-{language.code}.pdf"
+    """The PDF's file name: the profile's `book.output-file`, which Quarto names it by too."""
+    return f"{project.book(language).output_file}.pdf"
+
+
+def typst_header(language: Language) -> str:
+    """The typst lines a language's Quarto profile includes in its header
+    (`format.typst.include-in-header.text`): Quarto's typst book template sets neither fonts
+    nor region, so without them Chinese falls back to a Japanese face and the contents are
+    titled in Simplified Chinese. The same faces as reportkit's own template."""
+    face = TYPEFACES[language.code]
+
+    def families(fonts: tuple[Font, ...]) -> str:
+        return "(" + ", ".join(f'"{f.family}"' for f in fonts) + ",)"
+
+    return (f'#set text(font: {families(face.body)}, region: "{face.region}")\n'
+            f"#show heading: set text(font: {families(face.heading)})\n")
 
 
 def build_timestamp(root: Path) -> int:

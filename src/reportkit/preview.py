@@ -21,7 +21,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from .errors import describe
-from .project import Project
+from .project import HOME, ChapterEntry, Project
 
 RELOAD_PATH = "/__reportkit__/reload.js"
 BUILD_PATH = "/__reportkit__/build"
@@ -143,8 +143,10 @@ def watch(project: Project, stop: threading.Event | None = None) -> Iterator[obj
     import watchfiles
 
     paths = [project.root / name for name in WATCHED if (project.root / name).is_dir()]
-    paths += sorted(project.root.glob("_quarto*.yml"))
-    generated = [project.chapter_dir(lang) for lang in project.languages if project.is_generated(lang)]
+    paths += sorted(project.root.glob("_quarto*.yml")) + sorted(project.root.glob("index.*.qmd"))
+    home = ChapterEntry(HOME, None, False)
+    generated = [path for lang in project.languages if project.is_generated(lang)
+                 for path in (project.chapter_dir(lang), project.root / home.source(lang.code))]
 
     def relevant(change: watchfiles.Change, path: str) -> bool:
         return not any(Path(path).is_relative_to(folder) for folder in generated)

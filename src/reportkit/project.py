@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import posixpath
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -27,7 +28,13 @@ from .yamlfile import Lines, line_of
 CHAPTERS_DIR = "chapters"
 DATA_DIR = "data"
 ROOT_ENV = "REPORTKIT_ROOT"
-UNNUMBERED = frozenset({"index.qmd", "references.qmd"})
+HOME = "index.qmd"  # the home page's language-neutral name; its file is index.<lang>.qmd
+
+
+def relative_href(page: str, target: str) -> str:
+    """A link from `page` to `target`, both relative to the same folder (a language's output
+    folder, or the project root for sources)."""
+    return posixpath.relpath(target, posixpath.dirname(page) or ".")
 
 
 def find_root(project: Path | None = None) -> Path:
@@ -44,10 +51,17 @@ def find_root(project: Path | None = None) -> Path:
 
 @dataclass(frozen=True)
 class ChapterEntry:
-    """One chapter of the book; the file name is the same in every language folder."""
+    """One chapter of the book, the same in every language.
 
-    name: str  # "05-economy.qmd"
-    number: str | None  # "5", "A", or None for unnumbered pages (index, references)
+    Where it lives follows Quarto's book rules, so both engines read and publish the same
+    paths: the home page must be a file whose project-relative path starts with `index.`
+    (`index.<lang>.qmd` at the root, published as the language folder's `index.html`); every
+    other chapter is `chapters/<lang>/<name>` and keeps that path under the output folder
+    (`_site/<lang>/chapters/<lang>/05-economy.html`).
+    """
+
+    name: str  # "05-economy.qmd"; the home page is HOME
+    number: str | None  # "5", "A", or None for pages titled {.unnumbered}
     appendix: bool
 
     @property
@@ -55,8 +69,16 @@ class ChapterEntry:
         return self.name.removesuffix(".qmd")
 
     @property
-    def html_name(self) -> str:
-        return self.stem + ".html"
+    def home(self) -> bool:
+        return self.name == HOME
+
+    def source(self, code: str) -> str:
+        """The chapter file of language `code`, relative to the project root."""
+        return f"index.{code}.qmd" if self.home else f"{CHAPTERS_DIR}/{code}/{self.name}"
+
+    def page(self, code: str) -> str:
+        """Its HTML page, relative to the language's output folder `_site/<code>/`."""
+        return "index.html" if self.home else f"{CHAPTERS_DIR}/{code}/{self.stem}.html"
 
 
 def _chapter_paths(book: Book) -> list[tuple[str, tuple[object, ...], str | None, bool]]:
@@ -104,13 +126,25 @@ class Project:
         return self.root / CHAPTERS_DIR / language.code
 
     def chapter_path(self, entry: ChapterEntry, language: Language) -> Path:
-        return self.chapter_dir(language) / entry.name
+        return self.root / entry.source(language.code)
 
     @cached_property
     def profiles(self) -> dict[str, tuple[LanguageProfile, Lines]]:
-        """Each language's Quarto profile; a generated language's is derived from its origin's."""
-        return {lang.code: load_profile(self.root, lang.code, self.generated_profile_text(lang))
-                for lang in self.languages}
+        """Each language's Quarto profile; a generated language's is derived from its origin's.
+        Its typst header must name the fonts reportkit's own PDF uses."""
+        from .pdf import typst_header
+
+        out = {}
+        for lang in self.languages:
+            profile, lines = load_profile(self.root, lang.code, self.config.reportkit.slug,
+                                          self.generated_profile_text(lang))
+            if profile.format.typst.include_in_header.text != typst_header(lang):
+                raise ConfigError(
+                    "format.typst.include-in-header.text must be: "
+                    + typst_header(lang).strip().replace("\n", " ⏎ "), self.root / profile_file(lang.code),
+                    line_of(lines, ("format", "typst", "include-in-header", "text")))
+            out[lang.code] = profile, lines
+        return out
 
     def generated_profile_text(self, language: Language) -> str | None:
         """What `_quarto-<lang>.yml` must contain for a generated language (None otherwise)."""
@@ -119,57 +153,75 @@ class Project:
         from .convert import GLOSSARY_FILE, generated_profile
 
         origin = self.origin(language)
-        return generated_profile(
-            read_text(self.root / profile_file(origin.code), ConfigError), origin.code,
-            language.code, language.csl, origin.csl, self.root / GLOSSARY_FILE,
-        )
+        return generated_profile(read_text(self.root / profile_file(origin.code), ConfigError),
+                                 origin, language, self.root / GLOSSARY_FILE)
 
     def book(self, language: Language) -> Book:
         return self.profiles[language.code][0].book
 
     @cached_property
     def chapters(self) -> list[ChapterEntry]:
-        """The chapters in order, numbered (appendices lettered), the same in every language.
+        """The chapters in order, the same in every language, numbered as Quarto numbers a book:
+        every chapter, the home page included, unless its title is marked `{.unnumbered}`;
+        appendices are lettered.
 
-        The source language's profile is the reference; every other profile must list
-        the same files, in the same order, in its own language folder.
+        The source language's profile is the reference; every other profile must list the
+        same files, in the same order, in its own language's places.
         """
+        from .chapter import parse
+
         source = self.source_language
         reference: list[str] = []
         entries: list[ChapterEntry] = []
-        for language in self.languages:
+        for language in sorted(self.languages, key=lambda lang: lang != source):
             profile, lines = self.profiles[language.code]
             path = self.root / profile_file(language.code)
-            prefix = f"{CHAPTERS_DIR}/{language.code}/"
-            names = []
-            for chapter, loc, _, appendix in _chapter_paths(profile.book):
+            home, prefix = f"index.{language.code}.qmd", f"{CHAPTERS_DIR}/{language.code}/"
+            generated = self.is_generated(language)
+            names: list[str] = []
+            numbered: list[tuple[bool, str, int | None]] = []  # per chapter: numbered, file, line
+            for k, (chapter, loc, _, _) in enumerate(_chapter_paths(profile.book)):
                 line = line_of(lines, loc)
-                name = chapter.removeprefix(prefix)
-                if not chapter.startswith(prefix) or "/" in name:
+                name = HOME if chapter == home else chapter.removeprefix(prefix)
+                if k == 0 and name != HOME:
+                    raise ConfigError(f"the first chapter must be the home page {home} (Quarto takes "
+                                      "as a book's home page only a file whose name starts with index.)",
+                                      path, line)
+                if k > 0 and (not chapter.startswith(prefix) or "/" in name or name == HOME):
                     raise ConfigError(f"chapter {chapter!r} must be a file in {prefix}", path, line)
                 if name in names:
                     raise ConfigError(f"chapter {chapter!r} is listed twice", path, line)
-                if not self.is_generated(language):
+                if not generated:
                     self._check_chapter_file(chapter, path, line)
                 names.append(name)
-                if language == source:
-                    if appendix:
-                        label: str | None = chr(ord("A") + sum(e.appendix for e in entries))
-                    elif name in UNNUMBERED:
-                        label = None
-                    else:
-                        label = str(sum(e.number is not None and not e.appendix for e in entries) + 1)
-                    entries.append(ChapterEntry(name, label, appendix))
+                if not generated:
+                    numbered.append((parse(self.root / chapter).numbered, chapter, line))
             if language == source:
                 reference = names
-                if not names or names[0] != "index.qmd":
-                    raise ConfigError(f"the first chapter must be {prefix}index.qmd (the home page)",
-                                      path, line_of(lines, ("book", "chapters")))
+                entries = self._numbered(profile.book, names, [n for n, _, _ in numbered])
             elif names != reference:
                 raise ConfigError(
                     f"chapters must be the files of {profile_file(source.code)} in the same order "
-                    f"(expected {', '.join(reference)})", path, line_of(lines, ("book", "chapters")),
+                    f"(expected {', '.join(ChapterEntry(n, None, False).source(language.code) for n in reference)})",
+                    path, line_of(lines, ("book", "chapters")),
                 )
+            for entry, (is_numbered, chapter, line) in zip(entries, numbered, strict=False):
+                if is_numbered != (entry.number is not None):
+                    raise ConfigError(f"{chapter} must be {'numbered' if entry.number else 'titled {.unnumbered}'}"
+                                      f" like {entry.source(source.code)}", path, line)
+        return entries
+
+    @staticmethod
+    def _numbered(book: Book, names: list[str], numbered: list[bool]) -> list[ChapterEntry]:
+        """Chapters numbered 1, 2, … and appendices A, B, …, skipping the unnumbered ones."""
+        entries: list[ChapterEntry] = []
+        counts = {False: 0, True: 0}
+        for name, (_, _, _, appendix), is_numbered in zip(names, _chapter_paths(book), numbered, strict=True):
+            label = None
+            if is_numbered:
+                counts[appendix] += 1
+                label = chr(ord("A") + counts[True] - 1) if appendix else str(counts[False])
+            entries.append(ChapterEntry(name, label, appendix))
         return entries
 
     def _check_chapter_file(self, chapter: str, profile: Path, line: int | None) -> None:
@@ -183,7 +235,7 @@ class Project:
             raise ConfigError(f"chapter {chapter!r} links to a file outside the project", profile, line)
 
     def parts(self, language: Language) -> dict[str, str]:
-        """Chapter file name -> the title of its part, in `language`."""
+        """Chapter name -> the title of its part, in `language`."""
         prefix = f"{CHAPTERS_DIR}/{language.code}/"
         return {path.removeprefix(prefix): part
                 for path, _, part, _ in _chapter_paths(self.book(language)) if part}

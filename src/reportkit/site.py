@@ -23,7 +23,7 @@ from .convert import localize
 from .datasets import publish_datasets
 from .errors import OutputError
 from .i18n import Language
-from .project import ChapterEntry, Project
+from .project import ChapterEntry, Project, relative_href
 from .registry import Registry, Statistic, fill_placeholders
 
 ASSETS = ("site.css", "language.js", "charts.js", "provenance.js", "search.js", "favicon.svg")
@@ -88,22 +88,22 @@ def _environment() -> jinja2.Environment:
 
 class SiteWriter:
     def __init__(self, project: Project, staging: Path, titles: dict[str, dict[str, str]],
-                 appendix_page: str | None, pdf_names: dict[str, str], changes_page: str | None = None):
+                 appendix: ChapterEntry | None, pdf_names: dict[str, str], changes_page: str | None = None):
         self.project = project
         self.staging = staging
         self.titles = titles  # language code -> chapter name -> title
-        self.appendix_page = appendix_page
+        self.appendix = appendix  # the data & sources appendix, which statistics link to
         self.pdf_names = pdf_names  # language code -> PDF file name, for languages that have one
         self.changes_page = changes_page
         self.env = _environment()
 
-    def finish_body(self, body: str, registry: Registry, language: Language) -> str:
-        """pandoc's HTML made fit for the site: provenance on statistics, and no inline
-        styles (the Content-Security-Policy forbids them)."""
+    def finish_body(self, body: str, registry: Registry, language: Language, page: str) -> str:
+        """pandoc's HTML of `page` made fit for the site: provenance on statistics, and no
+        inline styles (the Content-Security-Policy forbids them)."""
         body = COLGROUP.sub("", ALIGN_STYLE.sub(r' class="align-\1"', body))
-        return self._decorate_stats(body, registry, language)
+        return self._decorate_stats(body, registry, language, page)
 
-    def _decorate_stats(self, body: str, registry: Registry, language: Language) -> str:
+    def _decorate_stats(self, body: str, registry: Registry, language: Language, page: str) -> str:
         """Give each statistic its provenance: a status class, and a note naming the measure,
         source, locator, status and the source's own words (with a link to where they were read)
         that shows on hover and on keyboard focus; the statistic links to its row in the data &
@@ -132,7 +132,8 @@ class SiteWriter:
             classes = f"stat stat-{stat.status}" + (" stat-expired" if expired else "")
             span = (f'<span class="{classes}" data-stat="{stat.id}" data-status="{stat.status}" '
                     f'aria-describedby="{note_id}">{match.group(2)}</span>')
-            target = f"{self.appendix_page or '../data/statistics.csv'}#stat-{stat.id}"
+            appendix = self.appendix.page(language.code) if self.appendix else "../data/statistics.csv"
+            target = f"{relative_href(page, appendix)}#stat-{stat.id}"
             return (f'<span class="stat-ref"><a class="stat-link" href="{target}">{span}</a>'
                     f'<span class="provenance" role="tooltip" id="{note_id}" data-pagefind-ignore>{note}</span>'
                     "</span>")
@@ -140,6 +141,7 @@ class SiteWriter:
         return STAT_SPAN.sub(one, body)
 
     def _links(self, language: Language, current: str) -> list[PageLink]:
+        """The book's chapters as seen from the page `current`."""
         titles = self.titles[language.code]
         parts = self.project.parts(language)
         links = []
@@ -148,18 +150,30 @@ class SiteWriter:
             part = parts.get(e.name)
             part_start = part if part and part != previous_part else None
             previous_part = part
-            links.append(PageLink(e.html_name, titles[e.name], e.number, e.html_name == current, part_start))
+            page = e.page(language.code)
+            links.append(PageLink(relative_href(current, page), titles[e.name], e.number, page == current,
+                                  part_start))
         return links
 
-    def _render(self, language: Language, page: str, title: str, number: str | None, toc: str, body: str,
-                notice: str | None, prev: PageLink | None, next_: PageLink | None) -> Path:
-        alternates = [Alternate(lang.code, lang.bcp47, lang.name, f"../{lang.code}/{page}")
+    def _render(self, language: Language, pages: dict[str, str], title: str, number: str | None, toc: str,
+                body: str, notice: str | None, prev: PageLink | None, next_: PageLink | None) -> Path:
+        """Write the page `pages[language.code]`; `pages` is the same page in every language
+        (paths relative to each language's folder)."""
+        page = pages[language.code]
+        root = relative_href(page, "..") + "/"  # the site's root, from this page
+
+        def link(to: str) -> str:
+            return relative_href(page, to)
+
+        alternates = [Alternate(lang.code, lang.bcp47, lang.name, f"{root}{lang.code}/{pages[lang.code]}")
                       for lang in self.project.languages]
+        pdf = self.pdf_names.get(language.code)
         html_text = self.env.get_template("page.html").render(
             lang=language, book_title=self.project.book(language).title, page_title=title, number=number,
             toc=toc, body=body, notice=notice, chapters=self._links(language, page), alternates=alternates,
-            root="../", prev=prev, next=next_, edition=self.project.config.reportkit.edition,
-            version=__version__, pdf=self.pdf_names.get(language.code), changes=self.changes_page,
+            root=root, home=link("index.html"), prev=prev, next=next_, edition=self.project.config.reportkit.edition,
+            version=__version__, pdf=link(pdf) if pdf else None,
+            changes=link(self.changes_page) if self.changes_page else None,
             charts='class="vega-chart"' in body,
         )
         path = self.staging / language.code / page
@@ -169,15 +183,17 @@ class SiteWriter:
 
     def write_page(self, language: Language, entry: ChapterEntry, toc: str, body: str,
                    notice: str | None = None) -> Path:
-        links = self._links(language, entry.html_name)
+        links = self._links(language, entry.page(language.code))
         position = self.project.chapters.index(entry)
-        return self._render(language, entry.html_name, self.titles[language.code][entry.name], entry.number,
+        pages = {lang.code: entry.page(lang.code) for lang in self.project.languages}
+        return self._render(language, pages, self.titles[language.code][entry.name], entry.number,
                             toc, body, notice, links[position - 1] if position > 0 else None,
                             links[position + 1] if position + 1 < len(links) else None)
 
     def write_extra_page(self, language: Language, page: str, title: str, toc: str, body: str) -> Path:
         """A page outside the book (e.g. what changed since the last edition)."""
-        return self._render(language, page, title, None, toc, body, None, None, None)
+        return self._render(language, {lang.code: page for lang in self.project.languages}, title, None,
+                            toc, body, None, None, None)
 
     def write_common(self, cache: BuildCache) -> None:
         assets = self.staging / "assets"

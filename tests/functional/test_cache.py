@@ -76,7 +76,7 @@ def test_each_chapter_gets_a_fresh_namespace_on_a_reused_kernel(
     mini_with_site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(embedded.WORKERS_ENV, "1")  # one kernel runs every chapter in turn
-    _edit(mini_with_site / "chapters/zh-Hant/index.qmd", "from reportkit import stat",
+    _edit(mini_with_site / "index.zh-Hant.qmd", "from reportkit import stat",
           "from reportkit import stat\nleaked = 'from the summary'")
     chapter = mini_with_site / "chapters/zh-Hant/01-jobs.qmd"
     chapter.write_text(chapter.read_text(encoding="utf-8") + "\n```{python}\nleaked\n```\n", encoding="utf-8")

@@ -129,7 +129,7 @@ def check_site(project: Project, registry: Registry) -> tuple[list[Finding], dic
             continue
         pages[language.code] = {}
         for entry in project.chapters:
-            path = folder / entry.html_name
+            path = folder / entry.page(language.code)
             if not path.is_file():
                 findings.append(Finding(_rel(project, path), 0, "site-missing", "page not built"))
                 continue

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import posixpath
 import shutil
 import time
 from collections.abc import Callable
@@ -74,7 +75,7 @@ def cross_references(jobs: list[Job]) -> dict[str, Target]:
                     f"label {label!r} is already defined in {where.name} (line {first})", job.chapter.path, line
                 )
             seen[label] = job.chapter.path, line
-        index.update(targets(job.chapter, job.entry))
+        index.update(targets(job.chapter, job.entry, job.language.code))
     for job in jobs:
         for label, line in job.chapter.xrefs:
             if label not in index:
@@ -186,7 +187,7 @@ def render(project: Project, progress: Progress | None = None,
         plans.append((language, jobs, cross_references(jobs)))
     source_jobs = plans[0][1]
     appendix = next(
-        (j.entry.html_name for j in source_jobs
+        (j.entry for j in source_jobs
          if any(STATISTICS_TABLE_CALL in c.code for c in j.chapter.cells)), None,
     )
     titles = {lang.code: {j.entry.name: j.chapter.title for j in jobs} for lang, jobs, _ in plans}
@@ -206,9 +207,12 @@ def render(project: Project, progress: Progress | None = None,
         source_by_name = {job.entry.name: job.chapter for job in source_jobs}
 
         def assemble(job: Job, xrefs: dict[str, Target], book: bool) -> str:
+            folder = staging / job.language.code
+            if not book:
+                folder /= posixpath.dirname(job.entry.page(job.language.code))
             return Assembler(
-                job.chapter, job.entry, executed[id(job)], job.language, xrefs,
-                staging / job.language.code / "figures", project.config.execute.echo, book,
+                job.chapter, job.entry, executed[id(job)], job.language, xrefs, folder / "figures",
+                project.config.execute.echo, project.chapters, book,
             ).markdown()
 
         def html_page(job: Job, xrefs: dict[str, Target]) -> None:
@@ -224,7 +228,7 @@ def render(project: Project, progress: Progress | None = None,
                 cached = list(pandoc.to_html(markdown, metadata, project.bibliography.path, job.chapter.path))
                 cache.put_json("html", key, cached)
             toc, body = cached
-            body = site.finish_body(body, project.registry, job.language)
+            body = site.finish_body(body, project.registry, job.language, job.entry.page(job.language.code))
             notice = None
             if stale_translation(project, job, source_by_name[job.entry.name]):
                 notice = job.language.t("stale")
@@ -236,12 +240,13 @@ def render(project: Project, progress: Progress | None = None,
             chapters = [chapter_heading(job.entry, job.chapter.title) + "\n\n" + assemble(job, xrefs, book=True)
                         for job in jobs]
             target = staging / language.code / pdf_name(project, language)
-            key = digest("pdf", *chapters, ",".join(cited), appendix or "", str(timestamp), bib_digest,
+            appendix_page = appendix.page(language.code) if appendix else None
+            key = digest("pdf", *chapters, ",".join(cited), appendix_page or "", str(timestamp), bib_digest,
                          environment(), os.environ.get(FONT_PATH_ENV, ""))
             cached = cache.get_bytes("pdf", key)
             if cached is None or not cached.startswith(b"%PDF-"):
                 cached = None
-                render_book(project, language, chapters, staging / language.code, cited, appendix, timestamp)
+                render_book(project, language, chapters, staging / language.code, cited, appendix_page, timestamp)
                 cache.put_bytes("pdf", key, target.read_bytes())
             else:
                 target.parent.mkdir(parents=True, exist_ok=True)

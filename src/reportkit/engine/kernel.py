@@ -34,6 +34,7 @@ from traitlets.config import Config
 
 from ..chapter import Chapter
 from ..config import DEFAULT_CELL_TIMEOUT
+from ..charts import ENGINE_ENV
 from ..errors import ChapterExecutionError
 from ..i18n import Language
 from ..tools import strip_ansi
@@ -130,7 +131,8 @@ class Kernel:
             config=config, kernel_name="python3", timeout=DEFAULT_CELL_TIMEOUT, allow_errors=False,
             extra_arguments=KERNEL_ARGS,
         )
-        env = dict(os.environ, REPORTKIT_ROOT=str(root), PYTHONHASHSEED="0", MPLBACKEND="agg", **(env or {}))
+        env = dict(os.environ, REPORTKIT_ROOT=str(root), PYTHONHASHSEED="0", MPLBACKEND="agg",
+                   **{ENGINE_ENV: "embedded"}, **(env or {}))
         self.client.km = self.client.create_kernel_manager()
         try:
             self.client.start_new_kernel(env=env, cwd=str(root))

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import base64
 import html
+import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..chapter import HEADING, XREF, Cell, Chapter, Markdown
+from ..charts import DATA_HREF
 from ..errors import ChapterSyntaxError
 from ..i18n import Language
 from ..markup import escape_markdown
-from ..project import ChapterEntry
+from ..project import ChapterEntry, relative_href
 from .kernel import Executed, plain_value
 
 
@@ -29,7 +31,7 @@ class Target:
 
     kind: str  # sec | fig | tbl
     number: str
-    page: str  # html file name
+    page: str  # its page, relative to the language's output folder
     title: str = ""
 
     def text(self, language: Language) -> str:
@@ -69,19 +71,21 @@ def _callout_heading_lines(chapter: Chapter) -> set[int]:
     return lines
 
 
-def targets(chapter: Chapter, entry: ChapterEntry) -> dict[str, Target]:
+def targets(chapter: Chapter, entry: ChapterEntry, code: str) -> dict[str, Target]:
+    """The cross-reference targets `chapter` defines, in language `code`."""
     out: dict[str, Target] = {}
     numbers = section_numbers(chapter, entry)
+    page = entry.page(code)
     for heading in chapter.headings:
         if heading.ident and heading.ident.startswith("sec-"):
-            out[heading.ident] = Target("sec", numbers.get(heading.line, ""), entry.html_name, heading.text)
+            out[heading.ident] = Target("sec", numbers.get(heading.line, ""), page, heading.text)
     counts = {"fig": 0, "tbl": 0}
     for cell in chapter.cells:
         if cell.label:
             kind = cell.label.split("-")[0]
             counts[kind] += 1
             number = f"{entry.number}.{counts[kind]}" if entry.number else str(counts[kind])
-            out[cell.label] = Target(kind, number, entry.html_name)
+            out[cell.label] = Target(kind, number, page)
     return out
 
 
@@ -90,7 +94,7 @@ def targets(chapter: Chapter, entry: ChapterEntry) -> dict[str, Target]:
 HTML_ORDER = ("text/markdown", "text/html", "image/svg+xml", "image/png", "text/plain")
 BOOK_ORDER = ("text/markdown", "image/svg+xml", "image/png", "text/plain")
 IMAGE_TYPES = {"image/svg+xml": "svg", "image/png": "png"}
-QMD_LINK = re.compile(r"\]\(([\w.-]+)\.qmd(#[\w-]+)?\)")
+QMD_LINK = re.compile(r"\]\(([\w./-]+\.qmd)(#[\w-]+)?\)")
 EMPTY_LABEL = 'aria-label=""'  # in a chart's HTML: filled with the cell's fig-alt
 
 
@@ -99,10 +103,15 @@ class Assembler:
 
     def __init__(self, chapter: Chapter, entry: ChapterEntry, executed: Executed,
                  language: Language, xrefs: dict[str, Target], figures_dir: Path, echo: bool,
-                 book: bool = False):
-        """`book`: Markdown for the one-document PDF, where every link stays inside the book."""
+                 entries: list[ChapterEntry], book: bool = False):
+        """`book`: Markdown for the one-document PDF (which sits in the language's output
+        folder), where every link stays inside the book. `figures_dir`: where images go, a
+        folder beside the page (or the PDF)."""
         self.chapter = chapter
         self.entry = entry
+        self.entries = entries
+        self.page = entry.page(language.code)
+        self.root = relative_href("index.html" if book else self.page, "..") + "/"  # the site's root
         self.executed = executed
         self.language = language
         self.xrefs = xrefs
@@ -152,22 +161,30 @@ class Assembler:
             target = self.xrefs.get(label)
             if target is None:
                 raise ChapterSyntaxError(f"cross reference @{label} has no target", self.chapter.path, line)
-            same_page = self.book or target.page == self.entry.html_name
-            href = ("" if same_page else target.page) + f"#{label}"
+            same_page = self.book or target.page == self.page
+            href = ("" if same_page else relative_href(self.page, target.page)) + f"#{label}"
             return f"[{target.text(self.language)}]({href}){{.xref}}"
 
         row = re.sub(r"\x00(rk\d+)\x00", inline, row)
-        return self._chapter_links(XREF.sub(xref, row))
+        return self._chapter_links(XREF.sub(xref, row), line)
 
-    def _chapter_links(self, markdown: str) -> str:
-        """Links to chapter files (`05-economy.qmd#sec-x`) pointed at the page or, in the
-        book, at the chapter's heading or the anchor."""
+    def _chapter_links(self, markdown: str, line: int | None = None) -> str:
+        """Links to chapter files (`05-economy.qmd#sec-x`, relative to this chapter's file, as
+        Quarto reads them) pointed at the page or, in the book, at the chapter's heading or the
+        anchor."""
+        code = self.language.code
+        here = posixpath.dirname(self.entry.source(code))
+        by_source = {e.source(code): e for e in self.entries}
 
         def link(match: re.Match[str]) -> str:
-            stem, anchor = match.group(1), match.group(2)
+            path, anchor = match.group(1), match.group(2)
+            target = by_source.get(posixpath.normpath(posixpath.join(here, path)))
+            if target is None:
+                raise ChapterSyntaxError(f"link to {path}, which is not a chapter of the book", self.chapter.path,
+                                         line)
             if self.book:
-                return f"](#{anchor[1:] if anchor else 'chapter-' + stem})"
-            return f"]({stem}.html{anchor or ''})"
+                return f"](#{anchor[1:] if anchor else 'chapter-' + target.stem})"
+            return f"]({relative_href(self.page, target.page(code))}{anchor or ''})"
 
         return QMD_LINK.sub(link, markdown)
 
@@ -203,6 +220,7 @@ class Assembler:
                 return self._chapter_links(str(payload))
             if mime == "text/html":
                 labelled = str(payload).replace(EMPTY_LABEL, f'aria-label="{html.escape(alt)}"')
+                labelled = labelled.replace(f'href="{DATA_HREF}', f'href="{self.root}data/')
                 return f"```{{=html}}\n{labelled}\n```"
             if mime == "text/plain":
                 return f"```\n{payload}\n```"
@@ -216,7 +234,7 @@ class Assembler:
                 target.write_text(payload, encoding="utf-8")
             image = f"![{escape_markdown(alt)}]({self.figures_dir.name}/{name})"
             table = output.get("metadata", {}).get("reportkit", {}).get("table")
-            return f"[{image}](../data/{table}){{.chart-data}}" if table else image
+            return f"[{image}]({self.root}data/{table}){{.chart-data}}" if table else image
         return ""
 
     def _float(self, cell: Cell, body: str) -> str:

@@ -3,6 +3,7 @@ PyPI `quarto-cli` package (`pip install -e .[quarto]`) puts beside itself."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -32,11 +33,13 @@ def is_available() -> bool:
     return available(executable)
 
 
-def render(root: Path, profile: str, to: str | None) -> None:
-    """`quarto render --profile <profile> [--to <format>]` in the project root."""
+def render(root: Path, profile: str, to: str | None, output_dir: Path) -> None:
+    """`quarto render --profile <profile> [--to <format>] --output-dir <output_dir>` in the
+    project root (the folder given relative to it, as Quarto reads it)."""
     args = [executable(), "render", "--profile", profile]
     if to:
         args += ["--to", to]
+    args += ["--output-dir", os.path.relpath(output_dir, root)]
     proc = subprocess.run(args, cwd=root, capture_output=True, text=True)
     if proc.returncode != 0:
         lines = [line for line in strip_ansi(proc.stderr or proc.stdout).splitlines() if line.strip()]
