@@ -183,7 +183,7 @@ class Project:
             for k, (chapter, loc, _, _) in enumerate(_chapter_paths(profile.book)):
                 line = line_of(lines, loc)
                 name = HOME if chapter == home else chapter.removeprefix(prefix)
-                if k == 0 and name != HOME:
+                if k == 0 and chapter != home:
                     raise ConfigError(f"the first chapter must be the home page {home} (Quarto takes "
                                       "as a book's home page only a file whose name starts with index.)",
                                       path, line)
