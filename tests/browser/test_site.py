@@ -18,7 +18,7 @@ from ..conftest import ROOT
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
 SCREENSHOTS_FOR_README = ROOT / "docs" / "screenshots"
 REPO = Project(ROOT)
-PAGES = [(lang.code, entry.html_name) for lang in REPO.languages for entry in REPO.chapters]
+PAGES = [(lang.code, entry.page(lang.code)) for lang in REPO.languages for entry in REPO.chapters]
 
 
 class Page:
@@ -77,37 +77,39 @@ def test_language_chooser_follows_the_browser(tab: Page, preferred: list[str], l
 @pytest.mark.parametrize("lang", [lang.code for lang in REPO.languages])
 def test_switcher_lands_on_the_same_chapter(tab: Page, lang: str) -> None:
     for entry in REPO.chapters:
-        page = tab.open(f"{lang}/{entry.html_name}")
+        page = tab.open(f"{lang}/{entry.page(lang)}")
         for link in page.locator(".language-switcher a").all():
             target = link.get_attribute("href")
-            assert target.endswith(f"/{entry.html_name}")
+            code = link.get_attribute("data-code")
+            assert target.endswith(f"/{code}/{entry.page(code)}")
         other = page.locator(".language-switcher a").first
+        code = other.get_attribute("data-code")
         other.click()
         page.wait_for_load_state()
-        assert page.url.endswith(f"/{entry.html_name}")
-        back = page.locator(f'.language-switcher a[href="../{lang}/{entry.html_name}"]')
+        assert page.url.endswith(f"/{code}/{entry.page(code)}")
+        back = page.locator(f'.language-switcher a[data-code="{lang}"]')
         back.click()
         page.wait_for_load_state()
-        assert page.url.endswith(f"/{lang}/{entry.html_name}")
+        assert page.url.endswith(f"/{lang}/{entry.page(lang)}")
 
 
 @pytest.mark.parametrize(
-    ("lang", "query", "page_name"),
-    [("zh-Hant", "版權", "04-copyright.html"), ("zh-Hant", "深度偽造", "03-ethics.html"),
-     ("zh-Hans", "版权", "04-copyright.html"), ("en", "copyright", "04-copyright.html")],
+    ("lang", "query", "chapter"),
+    [("zh-Hant", "版權", "04-copyright.qmd"), ("zh-Hant", "深度偽造", "03-ethics.qmd"),
+     ("zh-Hans", "版权", "04-copyright.qmd"), ("en", "copyright", "04-copyright.qmd")],
 )
-def test_search_finds_the_chapter(tab: Page, lang: str, query: str, page_name: str) -> None:
+def test_search_finds_the_chapter(tab: Page, lang: str, query: str, chapter: str) -> None:
     page = tab.open(f"{lang}/index.html")
     box = page.locator("#search input")
     box.fill(query)
     page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
     links = [a.get_attribute("href") for a in page.locator(".pagefind-ui__result-link").all()]
-    assert any(href.split("#")[0].endswith(f"/{lang}/{page_name}") for href in links), links
+    assert any(href.split("#")[0].endswith(f"/{lang}/{REPO.entry(chapter).page(lang)}") for href in links), links
     assert tab.console == [] and tab.outside == []
 
 
 def test_provenance_shows_on_hover_and_on_keyboard_focus(tab: Page) -> None:
-    page = tab.open("zh-Hant/05-economy.html")
+    page = tab.open("zh-Hant/chapters/zh-Hant/05-economy.html")
     ref = page.locator("main .stat-ref").first
     note = ref.locator(".provenance")
     assert not note.is_visible()
@@ -138,8 +140,8 @@ def test_provenance_quotes_the_source_with_its_language_and_link(tab: Page) -> N
 
 @pytest.mark.parametrize("lang", [lang.code for lang in REPO.languages])
 def test_charts_render_with_the_site_runtime(tab: Page, lang: str) -> None:
-    for name in ("05-economy.html", "06-perspectives.html"):
-        page = tab.open(f"{lang}/{name}")
+    for name in ("05-economy.qmd", "06-perspectives.qmd"):
+        page = tab.open(f"{lang}/{REPO.entry(name).page(lang)}")
         charts = page.locator(".vega-chart")
         page.wait_for_function(
             "document.querySelectorAll('.vega-ready').length === document.querySelectorAll('.vega-chart').length")
@@ -153,9 +155,9 @@ def test_charts_render_with_the_site_runtime(tab: Page, lang: str) -> None:
 def test_screenshots(tab: Page, lang: str, device: str, width: int) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     tab.page.set_viewport_size({"width": width, "height": 900})
-    for name in ("index.html", "05-economy.html"):
-        page = tab.open(f"{lang}/{name}")
-        path = ARTIFACTS / f"{lang}-{name.removesuffix('.html')}-{device}.png"
+    for name in ("index.qmd", "05-economy.qmd"):
+        page = tab.open(f"{lang}/{REPO.entry(name).page(lang)}")
+        path = ARTIFACTS / f"{lang}-{name.removesuffix('.qmd')}-{device}.png"
         page.screenshot(path=str(path))
         assert path.stat().st_size > 10_000
         if os.environ.get("REPORTKIT_UPDATE_SCREENSHOTS") == "1" and lang == "zh-Hant" and device == "desktop":

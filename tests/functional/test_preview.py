@@ -69,9 +69,9 @@ def test_preview_survives_every_failed_rebuild_and_shows_the_error(
             raise failures.pop(0)
 
     server, base = _start(project, rebuild, lambda: _batches(step, stop))
-    good = (mini_with_site / "_site/zh-Hant/01-jobs.html").read_text(encoding="utf-8")
+    good = (mini_with_site / "_site/zh-Hant/chapters/zh-Hant/01-jobs.html").read_text(encoding="utf-8")
     _wait_for_build(base, "1")
-    page = _get(base + "zh-Hant/01-jobs.html")
+    page = _get(base + "zh-Hant/chapters/zh-Hant/01-jobs.html")
     message = ("reportkit: internal error: RuntimeError: boom (please report it; "
                "REPORTKIT_DEBUG=1 shows the traceback)")
     assert _get(base + ERROR_PATH.lstrip("/")) == message
@@ -80,7 +80,7 @@ def test_preview_survives_every_failed_rebuild_and_shows_the_error(
 
     step.set()
     _wait_for_build(base, "2")
-    page = _get(base + "zh-Hant/01-jobs.html")
+    page = _get(base + "zh-Hant/chapters/zh-Hant/01-jobs.html")
     escaped = "chapters/zh-Hant/01-jobs.qmd:29: unsupported &lt;b&gt;div&lt;/b&gt;"
     assert escaped in page and "<b>div</b>" not in page
     assert server.is_alive()
@@ -88,8 +88,8 @@ def test_preview_survives_every_failed_rebuild_and_shows_the_error(
     step.set()
     _wait_for_build(base, "3")
     assert _get(base + ERROR_PATH.lstrip("/")) == ""
-    assert "reportkit-build-error" not in _get(base + "zh-Hant/01-jobs.html")
-    assert (mini_with_site / "_site/zh-Hant/01-jobs.html").read_text(encoding="utf-8") == good
+    assert "reportkit-build-error" not in _get(base + "zh-Hant/chapters/zh-Hant/01-jobs.html")
+    assert (mini_with_site / "_site/zh-Hant/chapters/zh-Hant/01-jobs.html").read_text(encoding="utf-8") == good
     assert capsys.readouterr().err.splitlines() == [message, escaped.replace("&lt;", "<").replace("&gt;", ">")]
     stop.set()
     server.join(timeout=10)
@@ -120,14 +120,14 @@ def test_preview_serves_rebuilds_and_reloads(mini_with_site: Path) -> None:
         embedded.render(Project(mini_with_site), formats=frozenset({"html"}))
 
     server, base = _start(project, rebuild, lambda: _batches(changes, stop))
-    page = _get(base + "zh-Hant/01-jobs.html")
+    page = _get(base + "zh-Hant/chapters/zh-Hant/01-jobs.html")
     assert f'<script src="{RELOAD_PATH}"></script>' in page
-    assert RELOAD_PATH not in (mini_with_site / "_site/zh-Hant/01-jobs.html").read_text(encoding="utf-8")
+    assert RELOAD_PATH not in (mini_with_site / "_site/zh-Hant/chapters/zh-Hant/01-jobs.html").read_text(encoding="utf-8")
     _wait_for_build(base, "1")  # the first build, on start
 
     chapter.write_text(chapter.read_text(encoding="utf-8").replace("自動化暴露", "自動化的暴露"), encoding="utf-8")
     changes.set()
     _wait_for_build(base, "2")
-    assert "自動化的暴露" in _get(base + "zh-Hant/01-jobs.html")
+    assert "自動化的暴露" in _get(base + "zh-Hant/chapters/zh-Hant/01-jobs.html")
     stop.set()
     server.join(timeout=10)

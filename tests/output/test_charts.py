@@ -63,7 +63,7 @@ def test_every_chart_draws_its_table_in_every_language(rendered_report: Project)
 def test_cross_references_resolve_on_every_page(rendered_report: Project) -> None:
     for lang in rendered_report.languages:
         for entry in rendered_report.chapters:
-            page = rendered_report.output_dir / lang.code / entry.html_name
+            page = rendered_report.output_dir / lang.code / entry.page(lang.code)
             soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
             for link in soup.select("main a.xref"):
                 target, _, anchor = link["href"].partition("#")

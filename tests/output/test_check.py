@@ -75,7 +75,7 @@ def _source_pages(project: Project, chapter: Path) -> set[str]:
     """The built pages of a source chapter: its own and those generated from it (zh-Hans)."""
     codes = [lang.code for lang in project.languages
              if lang == project.source_language or project.is_generated(lang)]
-    return {f"_site/{code}/{chapter.stem}.html" for code in codes}
+    return {f"_site/{code}/{project.entry(chapter.name).page(code)}" for code in codes}
 
 
 def _source_pdfs(project: Project) -> set[str]:

@@ -28,11 +28,11 @@ CASES = [(stat.id, lang.code, fmt) for stat in REPO.registry for lang in REPO.la
 def _prose_spans(project: Project, code: str, stat_id: str) -> list[tuple[str, Tag]]:
     found = []
     for entry in project.chapters:
-        page = project.output_dir / code / entry.html_name
+        page = project.output_dir / code / entry.page(code)
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
         for span in soup.select(f'main span.stat[data-stat="{stat_id}"]'):
             if not span.find_parent(class_="generated"):
-                found.append((entry.html_name, span))
+                found.append((entry.page(code), span))
     return found
 
 

@@ -13,8 +13,10 @@ from reportkit.project import Project
 from ..conftest import Result
 
 
-def _soup(project: Project, code: str, page: str) -> BeautifulSoup:
-    return BeautifulSoup((project.output_dir / code / page).read_text(encoding="utf-8"), "html.parser")
+def _soup(project: Project, code: str, chapter: str) -> BeautifulSoup:
+    """The page of `chapter` ("05-economy.qmd") in language `code`."""
+    page = project.output_dir / code / project.entry(chapter).page(code)
+    return BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
 
 
 def test_every_language_has_every_page_with_bcp47_and_switcher(rendered_report: Project) -> None:
@@ -22,18 +24,20 @@ def test_every_language_has_every_page_with_bcp47_and_switcher(rendered_report: 
     assert tags == {"zh-Hant": "zh-Hant-TW", "zh-Hans": "zh-Hans-CN", "en": "en"}
     for lang in rendered_report.languages:
         for entry in rendered_report.chapters:
-            soup = _soup(rendered_report, lang.code, entry.html_name)
+            soup = _soup(rendered_report, lang.code, entry.name)
             assert soup.html is not None and soup.html["lang"] == lang.bcp47
+            # from _site/<lang>/<page> to _site/<c>/<page in c>, the page both engines publish
+            root = "../" * (entry.page(lang.code).count("/") + 1)
             hreflangs = {a["hreflang"]: a["href"] for a in soup.select("link[rel=alternate]")}
-            assert hreflangs == {t: f"../{c}/{entry.html_name}" for c, t in tags.items()}
+            assert hreflangs == {t: f"{root}{c}/{entry.page(c)}" for c, t in tags.items()}
             switcher = soup.select(".language-switcher a")
             assert {a["href"] for a in switcher} == {
-                f"../{c}/{entry.html_name}" for c in tags if c != lang.code
+                f"{root}{c}/{entry.page(c)}" for c in tags if c != lang.code
             }
 
 
 def test_ui_strings_are_per_locale(rendered_report: Project) -> None:
-    titles = {lang.code: _soup(rendered_report, lang.code, "index.html").select_one(".sidebar-title").get_text()
+    titles = {lang.code: _soup(rendered_report, lang.code, "index.qmd").select_one(".sidebar-title").get_text()
               for lang in rendered_report.languages}
     assert titles == {"zh-Hant": "目錄", "zh-Hans": "目录", "en": "Contents"}
 
@@ -45,13 +49,13 @@ def test_language_chooser(rendered_report: Project) -> None:
 
 
 def test_zh_hans_is_generated_not_traditional(rendered_report: Project) -> None:
-    text = _soup(rendered_report, "zh-Hans", "05-economy.html").select_one("main").get_text()
+    text = _soup(rendered_report, "zh-Hans", "05-economy.qmd").select_one("main").get_text()
     assert "经济影响" in text and "經濟影響" not in text
 
 
 def test_bibliography_follows_the_locale(rendered_report: Project) -> None:
     # citeproc's zh-TW / zh-CN locales write the year as 2023年, en-US as 2023
-    cites = {lang.code: _soup(rendered_report, lang.code, "05-economy.html").select_one(
+    cites = {lang.code: _soup(rendered_report, lang.code, "05-economy.qmd").select_one(
         '[data-cites="goldmansachs2023ai"]').get_text() for lang in rendered_report.languages}
     assert re.search(r"\d{4}年", cites["zh-Hant"]) and re.search(r"\d{4}年", cites["zh-Hans"])
     assert not re.search(r"年", cites["en"])
@@ -87,10 +91,10 @@ def test_editing_the_source_makes_its_translation_stale(
     assert run_cli("--project", report_copy.root, "check", "--strict").code == 1
 
     assert run_cli("--project", report_copy.root, "render", "--quiet").code == 0
-    en = _soup(report_copy, "en", "01-introduction.html").select_one("p.notice")
+    en = _soup(report_copy, "en", "01-introduction.qmd").select_one("p.notice")
     assert en is not None and "out of date" in en.get_text()
-    assert _soup(report_copy, "en", "02-technology.html").select_one("p.notice") is None
-    assert _soup(report_copy, "zh-Hans", "01-introduction.html").select_one("p.notice") is None
+    assert _soup(report_copy, "en", "02-technology.qmd").select_one("p.notice") is None
+    assert _soup(report_copy, "zh-Hans", "01-introduction.qmd").select_one("p.notice") is None
 
     assert run_cli("--project", report_copy.root, "stamp").code == 0
     assert [f for f in run_checks(Project(report_copy.root)) if f.rule == "translation-stale"] == []

@@ -72,10 +72,11 @@ def test_missing_glyph_detector_can_fail(tmp_path: Path) -> None:
 def test_every_page_links_its_languages_pdf(rendered_report: Project) -> None:
     for lang in rendered_report.languages:
         for entry in rendered_report.chapters:
-            html = (rendered_report.output_dir / lang.code / entry.html_name).read_text(encoding="utf-8")
-            link = BeautifulSoup(html, "html.parser").select_one("a.pdf-link")
-            assert link is not None and link["href"] == pdf_name(rendered_report, lang)
-            assert (rendered_report.output_dir / lang.code / link["href"]).is_file()
+            page = rendered_report.output_dir / lang.code / entry.page(lang.code)
+            link = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select_one("a.pdf-link")
+            assert link is not None
+            assert (page.parent / link["href"]).resolve() == (
+                rendered_report.output_dir / lang.code / pdf_name(rendered_report, lang)).resolve()
 
 
 def test_same_commit_gives_identical_pdfs_in_two_folders(
