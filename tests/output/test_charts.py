@@ -43,7 +43,7 @@ def test_report_has_at_least_six_charts() -> None:
 def test_every_chart_draws_its_table_in_every_language(rendered_report: Project) -> None:
     for name, charts in _charts_in_sources(rendered_report).items():
         for lang in rendered_report.languages:
-            page = rendered_report.output_dir / lang.code / name.replace(".qmd", ".html")
+            page = rendered_report.output_dir / lang.code / rendered_report.entry(name).page(lang.code)
             soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
             elements = soup.select("main .vega-chart")
             assert len(elements) == len(charts), f"{lang.code}/{page.name}"
@@ -56,7 +56,7 @@ def test_every_chart_draws_its_table_in_every_language(rendered_report: Project)
                 figure = element.find_parent(class_="float-fig")
                 assert figure is not None and figure.select_one(".float-caption [data-cites]") is not None
                 link = figure.select_one(".chart-data a")
-                assert link["href"] == f"../data/{table}"
+                assert link["href"] == f"../../../data/{table}"  # from _site/<lang>/chapters/<lang>/
                 assert (page.parent / link["href"]).resolve().is_file()
 
 
@@ -123,7 +123,7 @@ def test_changed_source_value_flows_to_chart_and_download(
     registry.write_text("\n".join(lines), encoding="utf-8")
 
     assert run_cli("--project", report_copy.root, "render", "--quiet", "--to", "html").code == 0
-    page = report_copy.output_dir / "zh-Hant" / "06-perspectives.html"
+    page = report_copy.output_dir / "zh-Hant" / report_copy.entry("06-perspectives.qmd").page("zh-Hant")
     specs = [json.loads(s.string) for s in BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
              .select("script.vega-spec")]
     drawn = {row["value"] for spec in specs for rows in spec["datasets"].values() for row in rows}

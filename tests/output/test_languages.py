@@ -72,7 +72,7 @@ def test_parity_catches_a_different_statistic_in_one_language(
     chapter.write_text(text.replace(f'stat("{ids[0]}")', f'stat("{other}")', 1), encoding="utf-8")
     assert run_cli("--project", report_copy.root, "render", "--quiet").code == 0
     findings = [f for f in run_checks(Project(report_copy.root)) if f.rule == "parity"]
-    assert [f.path for f in findings] == ["_site/en/05-economy.html"]
+    assert [f.path for f in findings] == ["_site/en/chapters/en/05-economy.html"]
     assert ids[0] in findings[0].message and other in findings[0].message
 
 
