@@ -6,7 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from reportkit import stat
+import typst
+
+from reportkit import stat, statistics_table
+from reportkit.tools import pandoc
 from reportkit.errors import UnknownStatisticError
 
 from ..conftest import FIXTURES
@@ -39,3 +42,17 @@ def test_language_from_environment(mini: Path, monkeypatch: pytest.MonkeyPatch,
 def test_unknown_id(mini: Path) -> None:
     with pytest.raises(UnknownStatisticError, match="unknown statistic id 'nope'"):
         stat("nope")
+
+
+def test_statistics_table_anchors_are_labels_typst_can_attach(mini: Path, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The data & sources table through pandoc's typst writer, as Quarto's PDF gets it: each
+    `#stat-<id>` anchor must label the value (else typst warns "label is not attached to
+    anything", once per statistic)."""
+    monkeypatch.setenv("REPORTKIT_LANG", "zh-Hant")
+    markdown = statistics_table()._repr_markdown_()
+    source = pandoc.run(["-f", "markdown-citations", "-t", "typst"], stdin=markdown)
+    assert "<stat-gs-arts-exposed>" in source
+    (tmp_path / "table.typ").write_text(source, encoding="utf-8")
+    _, warnings = typst.compile_with_warnings(str(tmp_path / "table.typ"), ignore_system_fonts=True)
+    assert [str(w.message) for w in warnings] == []
