@@ -122,7 +122,8 @@ def test_preview_serves_rebuilds_and_reloads(mini_with_site: Path) -> None:
     server, base = _start(project, rebuild, lambda: _batches(changes, stop))
     page = _get(base + "zh-Hant/chapters/zh-Hant/01-jobs.html")
     assert f'<script src="{RELOAD_PATH}"></script>' in page
-    assert RELOAD_PATH not in (mini_with_site / "_site/zh-Hant/chapters/zh-Hant/01-jobs.html").read_text(encoding="utf-8")
+    built = mini_with_site / "_site/zh-Hant/chapters/zh-Hant/01-jobs.html"
+    assert RELOAD_PATH not in built.read_text(encoding="utf-8")
     _wait_for_build(base, "1")  # the first build, on start
 
     chapter.write_text(chapter.read_text(encoding="utf-8").replace("自動化暴露", "自動化的暴露"), encoding="utf-8")

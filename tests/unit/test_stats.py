@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 import typst
 
 from reportkit import stat, statistics_table
-from reportkit.tools import pandoc
 from reportkit.errors import UnknownStatisticError
+from reportkit.tools import pandoc
 
 from ..conftest import FIXTURES
 
