@@ -31,8 +31,9 @@ def copy_project(target: Path) -> Path:
     target.mkdir(parents=True)
     for name in ("chapters", "data", "bib"):
         shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("zh-Hans"))
-    for config in ROOT.glob("_quarto*.yml"):
-        shutil.copy2(config, target / config.name)
+    for pattern in ("_quarto*.yml", "index.*.qmd", "_pre-render.py"):  # home pages sit at the root
+        for path in ROOT.glob(pattern):
+            shutil.copy2(path, target / path.name)
     return target
 
 
