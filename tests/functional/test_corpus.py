@@ -333,7 +333,7 @@ def test_killed_build_leaves_the_old_site_and_the_next_build_works(mini_with_sit
     proc = _reportkit("--project", mini_with_site, "render", "--quiet", "--to", "html")
     _, err = proc.communicate(timeout=600)
     assert proc.returncode == 0, err
-    assert "再一段" in (mini_with_site / "_site/zh-Hant/01-jobs.html").read_text(encoding="utf-8")
+    assert "再一段" in (mini_with_site / "_site/zh-Hant/chapters/zh-Hant/01-jobs.html").read_text(encoding="utf-8")
     _no_staging_left(mini_with_site)
 
 
@@ -409,7 +409,7 @@ def test_deleted_output_is_rebuilt(mini_with_site: Path, run_cli: Callable[..., 
 
 
 def test_changed_output_file_is_rebuilt(mini_with_site: Path, run_cli: Callable[..., Result]) -> None:
-    page = mini_with_site / "_site/zh-Hant/01-jobs.html"
+    page = mini_with_site / "_site/zh-Hant/chapters/zh-Hant/01-jobs.html"
     good = page.read_bytes()
     page.write_bytes(good.replace(b"</body>", b"<script>tampered()</script></body>"))
 
@@ -467,8 +467,9 @@ def test_explicit_project_beats_the_environment(mini_with_site: Path, tmp_path: 
         (mini_with_site / CHAPTER).read_text(encoding="utf-8") + "\n只在這個專案。\n", encoding="utf-8")
 
     assert run_cli("--project", mini_with_site, "render", "--quiet", "--to", "html").code == 0
-    assert "只在這個專案" in (mini_with_site / "_site/zh-Hant/01-jobs.html").read_text(encoding="utf-8")
-    assert "只在這個專案" not in (other / "_site/zh-Hant/01-jobs.html").read_text(encoding="utf-8")
+    page = "_site/zh-Hant/chapters/zh-Hant/01-jobs.html"
+    assert "只在這個專案" in (mini_with_site / page).read_text(encoding="utf-8")
+    assert "只在這個專案" not in (other / page).read_text(encoding="utf-8")
 
     assert run_cli("--project", mini_with_site, "clean").code == 0
     assert not (mini_with_site / CACHE_DIR).exists()

@@ -33,8 +33,8 @@ from nbclient.util import run_sync
 from traitlets.config import Config
 
 from ..chapter import Chapter
-from ..config import DEFAULT_CELL_TIMEOUT
 from ..charts import ENGINE_ENV
+from ..config import DEFAULT_CELL_TIMEOUT
 from ..errors import ChapterExecutionError
 from ..i18n import Language
 from ..tools import strip_ansi

@@ -16,8 +16,10 @@ local function caption_before(blocks, i)
 end
 
 local function scroll_box(tbl, label)
+  -- attributes as a list of pairs: a Lua table keyed by name has no fixed order, and the
+  -- page's bytes must not change from one build to the next
   return pandoc.Div({ tbl }, pandoc.Attr("", { "table-scroll" }, {
-    role = "region", tabindex = "0", ["aria-label"] = label,
+    { "role", "region" }, { "tabindex", "0" }, { "aria-label", label },
   }))
 end
 
