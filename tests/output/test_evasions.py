@@ -30,7 +30,7 @@ def _outputs(root: Path, chapter: str) -> tuple[str, str]:
     project = Project(root)
     language = project.source_language
     folder = project.output_dir / language.code
-    return ((folder / project.entry(chapter).html_name).relative_to(root).as_posix(),
+    return ((folder / project.entry(chapter).page(language.code)).relative_to(root).as_posix(),
             (folder / pdf_name(project, language)).relative_to(root).as_posix())
 
 
