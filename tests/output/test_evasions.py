@@ -134,7 +134,8 @@ def mini_with_links(tmp_path_factory: pytest.TempPathFactory) -> Path:
     chapter = root / "chapters" / "zh-Hant" / "01-jobs.qmd"
     chapter.write_text(chapter.read_text(encoding="utf-8").replace(
         "更多內容見 [摘要](../../index.zh-Hant.qmd)。",
-        "更多內容見 [摘要](../../index.zh-Hant.qmd)。另有 [三分之二](#sec-jobs-exposure) 的受訪者引用 [8,500萬](#ref-gs2023)，"
+        "更多內容見 [摘要](../../index.zh-Hant.qmd)。另有 [三分之二](#sec-jobs-exposure) 的受訪者引用 "
+        "[8,500萬](#ref-gs2023)，"
         "以及 42% 的工作。"), encoding="utf-8")
     assert main(["--project", str(root), "render", "--quiet"]) == 0
     return root
