@@ -90,7 +90,7 @@ class Evidence:
         self.pdf: dict[str, list[PdfPlace]] = {}
         for language in project.languages:
             for entry in project.chapters:
-                path = project.output_dir / language.code / entry.html_name
+                path = project.output_dir / language.code / entry.page(language.code)
                 if path.is_file():
                     self._read_page(language.code, path)
             pdf = project.output_dir / language.code / pdf_name(project, language)
