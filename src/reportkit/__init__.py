@@ -8,11 +8,12 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .appendix import corrections_table, draft_differences, statistics_table, status_summary
+from .appendix import claims_table, corrections_table, draft_differences, statistics_table, status_summary
 from .stats import stat
 
 __all__ = [
     "__version__",
+    "claims_table",
     "corrections_table",
     "draft_differences",
     "stat",

@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .claims import marked_claims
 from .convert import localize
 from .errors import ChapterSyntaxError, RegistryError
 from .i18n import LANGUAGES, Language
@@ -77,22 +78,26 @@ def statistic_usage(project: Project) -> dict[str, Any]:
     from .chapter import parse
 
     usage: dict[str, list[str]] = {}
+    claims: dict[str, list[str]] = {}
     titles: dict[str, dict[str, str]] = {}
     for entry in project.chapters:
         text = read_text(project.chapter_path(entry, project.source_language), ChapterSyntaxError)
         for stat_id in dict.fromkeys(STAT_CALL.findall(text)):
             usage.setdefault(stat_id, []).append(entry.name)
+        for claim_id in dict.fromkeys(marked_claims(text)):
+            claims.setdefault(claim_id, []).append(entry.name)
         if entry.number is None:
             for language in project.languages:
                 path = project.chapter_path(entry, language)
                 if path.is_file():
                     titles.setdefault(language.code, {})[entry.name] = parse(path).title
-    return {"usage": usage, "titles": titles}
+    return {"usage": usage, "claims": claims, "titles": titles}
 
 
 @cache
-def _usage(root: Path, language_code: str) -> dict[str, list[tuple[str, str]]]:
-    """Statistic id -> [(chapter number or title, page)] in book order. The embedded engine
+def _usage(root: Path, language_code: str, kind: str = "usage") -> dict[str, list[tuple[str, str]]]:
+    """Statistic id (or, with `kind="claims"`, claim id) -> [(chapter number or title, page)] in
+    book order. The embedded engine
     writes what this needs to a small file (so a chapter edit that changes no statistic leaves
     this appendix's inputs, and its cache entry, as they were); otherwise the chapters are read."""
     project = current_project()
@@ -104,7 +109,7 @@ def _usage(root: Path, language_code: str) -> dict[str, list[tuple[str, str]]]:
         data = statistic_usage(project)
     entries = {entry.name: entry for entry in project.chapters}
     out: dict[str, list[tuple[str, str]]] = {}
-    for stat_id, names in data["usage"].items():
+    for stat_id, names in data.get(kind, {}).items():
         for name in names:
             entry = entries[name]
             if entry.number is None:
@@ -155,6 +160,23 @@ def statistics_table() -> MarkdownBlock:
     return _table(header, rows)
 
 
+def claims_table() -> MarkdownBlock:
+    """Every time-sensitive claim: what it states, its source, when it was last checked, when it
+    must be checked again, and where the chapters make it."""
+    language = current_language()
+    project = current_project()
+    usage = _usage(project.root, language.code, "claims")
+    t = language.t
+    header = [t("claim"), t("source"), t("claim-checked"), t("claim-recheck"), t("used-in")]
+    sep = "、" if language.code.startswith("zh") else ", "
+    rows = []
+    for claim in project.claims:
+        used = sep.join(f"[{label}]({page}){{.xref}}" for label, page in usage.get(claim.id, []))
+        rows.append([f"[]{{#claim-{claim.id}}}{localized_field(claim, 'statement', language, project)}",
+                     f"[@{claim.source}]", language.date(claim.checked_on), language.date(claim.recheck_by), used])
+    return _table(header, rows)
+
+
 def status_summary() -> MarkdownBlock:
     """How many statistics are confirmed, differ from the draft, or are unverified."""
     language = current_language()
@@ -165,7 +187,8 @@ def status_summary() -> MarkdownBlock:
 
 
 def draft_differences() -> MarkdownBlock:
-    """Statistics whose draft wording was changed: draft, what the source says, why."""
+    """The draft's statistics that needed a change or a note: the draft's wording, the value this
+    report shows (the source's where it differs; still the draft's where unverified), status, why."""
     language = current_language()
     rows = []
     for stat in current_registry():
@@ -181,8 +204,8 @@ def draft_differences() -> MarkdownBlock:
             _field(stat, "note", language),
         ])
     zh = language.code.startswith("zh")
-    header = (["初稿寫法", "來源所載", "查核狀態", "說明"] if zh else
-              ["Draft wording", "What the source says", "Status", "Note"])
+    header = (["初稿寫法", "本報告採用的數值", "查核狀態", "說明"] if zh else
+              ["Draft wording", "Value used in this report", "Status", "Note"])
     return _table([_text(h, language) for h in header], rows)
 
 

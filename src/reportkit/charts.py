@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .convert import localize
-from .errors import RegistryError
+from .errors import ChartError, RegistryError
 from .i18n import Language
 from .numbers import format_value
 from .registry import fill_placeholders
@@ -106,6 +106,19 @@ def _decimals(value: float, unit: str) -> int:
     return next(d for d in range(4) if abs(round(shown, d) - shown) < 1e-9) if shown == shown else 0
 
 
+BASE_COLUMN = "base"  # in a table of shares: the population each row's share is a share of
+
+
+def one_base(bases: list[object], table: Path) -> None:
+    """A chart's value axis must have one base population: shares of different populations
+    (all respondents, and the quarter of them already using a tool) side by side on one
+    axis read as if they were comparable."""
+    distinct = list(dict.fromkeys(str(b) for b in bases))
+    if len(distinct) > 1:
+        raise ChartError(f"one axis would mix base populations ({'; '.join(distinct)}): draw one chart per "
+                         f"`{BASE_COLUMN}` (where={{\"{BASE_COLUMN}\": ...}}) and name the base in its caption", table)
+
+
 def bar_chart(table: str, value: str, category: str, *, unit: str, group: str | None = None,
               where: dict[str, str | list[str]] | None = None) -> Chart:
     """Horizontal bars of `value` per `category` (grouped by `group`) from `data/<table>`.
@@ -125,6 +138,7 @@ def bar_chart(table: str, value: str, category: str, *, unit: str, group: str | 
         frame = frame[frame[column].astype(str).isin(values)]
     if frame.empty:
         raise RegistryError(f"no rows of {table} match {where}", current_project().data_dir / table)
+    one_base(list(frame[BASE_COLUMN]) if BASE_COLUMN in frame.columns else [], current_project().data_dir / table)
     order = list(dict.fromkeys(label(str(v), language) for v in frame[category]))
     rows = pd.DataFrame({
         "category": [label(str(v), language) for v in frame[category]],

@@ -13,6 +13,7 @@ file and line.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -72,6 +73,7 @@ class Execute(Strict):
 
 class ReportkitSection(Strict):
     edition: int = Field(ge=1900, le=2999)
+    as_of: date = Field(alias="as-of")  # the date the edition's research is current to
     slug: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
     source_language: str = Field(alias="source-language")
     languages: list[str]
@@ -175,6 +177,8 @@ def load_config(root: Path) -> QuartoConfig:
         if generated not in rk.languages or origin not in rk.languages or generated == origin:
             raise fail(f"generated language {generated!r} must be converted from another "
                        "declared language", "reportkit", "generated", generated)
+    if rk.as_of.year > rk.edition:
+        raise fail(f"as-of {rk.as_of.isoformat()} is after the {rk.edition} edition", "reportkit", "as-of")
     if config.profile.default != rk.source_language:
         raise fail(f"profile default must be the source language {rk.source_language!r}",
                    "profile", "default")

@@ -46,6 +46,14 @@ class RegistryError(ReportkitError):
     """`data/statistics.csv` or a source table is invalid."""
 
 
+class ClaimError(RegistryError):
+    """`data/claims.csv` is invalid, or a chapter marks a claim it does not register."""
+
+
+class ChartError(RegistryError):
+    """A chart cannot be drawn truthfully from its table (e.g. one axis mixes base populations)."""
+
+
 class BibliographyError(ReportkitError):
     """`bib/references.bib` has a malformed entry or a missing key."""
 

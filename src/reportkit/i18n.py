@@ -7,9 +7,11 @@ and number formatting the Babel locale.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
 from babel import Locale
+from babel.dates import format_date
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,14 @@ class Language:
         """A user-interface string in this language."""
         return self.ui[key]
 
+    def date(self, day: datetime.date) -> str:
+        """A calendar date written the way this language writes it (2026年11月30日, November 30, 2026)."""
+        return format_date(day, format="long", locale=self.locale)
+
+    def as_of(self, day: datetime.date) -> str:
+        """The edition's as-of line: what date its research is current to."""
+        return f"{self.t('as-of')} {self.date(day)}"
+
 
 _UI_KEYS = (
     "contents", "previous", "next", "references", "source", "locator", "status",
@@ -36,6 +46,7 @@ _UI_KEYS = (
     "status-confirmed", "status-differs", "status-unverified", "skip", "menu", "search",
     "edition", "pdf", "value", "used-in", "stale", "horizon-passed", "changes", "changes-intro",
     "status-secondary", "quote", "read-at", "accessed",
+    "as-of", "claim", "claim-checked", "claim-recheck",
 )
 
 LANGUAGES: dict[str, Language] = {
@@ -51,6 +62,7 @@ LANGUAGES: dict[str, Language] = {
                 "本譯文的原文已有修改，譯文可能未反映最新內容。",
                 "預測的目標年份已過", "本版更新", "本頁比較本版與前一版次的統計數字、引用文獻與相關句子。",
                 "轉引自二手報導", "來源原文", "原文出處", "查閱日期",
+                "本版內容查核至", "時效性陳述", "最後查核", "下次查核",
             ), strict=True)),
         ),
         Language(
@@ -63,6 +75,7 @@ LANGUAGES: dict[str, Language] = {
                 "本译文的原文已有修改，译文可能未反映最新内容。",
                 "预测的目标年份已过", "本版更新", "本页比较本版与前一版次的统计数字、引用文献与相关句子。",
                 "转引自二手报道", "来源原文", "原文出处", "查阅日期",
+                "本版内容核查至", "时效性陈述", "最后核查", "下次核查",
             ), strict=True)),
         ),
         Language(
@@ -78,6 +91,7 @@ LANGUAGES: dict[str, Language] = {
                 "This page compares this edition's statistics, citations and the sentences that show them "
                 "with the previous edition.",
                 "secondary source only", "Source's words", "Read at", "accessed",
+                "Research current to", "Time-sensitive claim", "Last checked", "Re-check by",
             ), strict=True)),
         ),
     )

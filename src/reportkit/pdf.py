@@ -102,6 +102,7 @@ def render_book(project: Project, language: Language, chapters: list[str], out_d
         "body-font": [f.family for f in face.body], "heading-font": [f.family for f in face.heading],
         "leading": face.leading, "toc-title": language.t("contents"),
         "edition-label": f"{edition} 年版" if zh else f"Edition {edition}",
+        "as-of-label": language.as_of(project.config.reportkit.as_of),
         "keywords": [project.config.reportkit.slug], "link-citations": True,
         "reportkit-appendix": appendix_page or "", "nocite": ", ".join(f"@{k}" for k in nocite),
     }

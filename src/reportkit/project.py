@@ -9,6 +9,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .bib import Bibliography
+from .claims import Claims
 from .config import (
     CONFIG_FILE,
     SITE_DIR,
@@ -251,6 +252,10 @@ class Project:
     def registry(self) -> Registry:
         return Registry.load(self.data_dir)
 
+    @cached_property
+    def claims(self) -> Claims:
+        return Claims.load(self.data_dir)
+
     def validate(self) -> None:
         """Everything that can be checked before any chapter runs."""
         from .bib import check_with_pandoc
@@ -261,3 +266,18 @@ class Project:
         self.registry.check_sources(bib.keys)
         for table in sorted(self.data_dir.glob("*.csv")):  # what chapters read must be text too
             read_text(table, RegistryError)
+        self.validate_claims(bib.keys)
+
+    def validate_claims(self, bib_keys: set[str]) -> set[str]:
+        """Check the claims register against the bibliography and every authored chapter's
+        markers; return the ids the chapters mark."""
+        self.claims.check_sources(bib_keys)
+        marked: set[str] = set()
+        for language in self.languages:
+            if self.is_generated(language):
+                continue
+            for entry in self.chapters:
+                path = self.chapter_path(entry, language)
+                if path.is_file():
+                    marked |= self.claims.check_markers(path)
+        return marked

@@ -19,6 +19,7 @@ import jinja2
 
 from . import __version__
 from .cache import BuildCache, digest, environment
+from .claims import Claim, claim_spans
 from .convert import localize
 from .datasets import publish_datasets
 from .errors import OutputError
@@ -33,14 +34,30 @@ COLGROUP = re.compile(r"<colgroup>.*?</colgroup>\s*", re.S)  # pandoc's relative
 STAT_SPAN = re.compile(r'<span class="stat" data-stat="([a-z0-9-]+)">(.*?)</span>')
 
 
-def localized_field(stat: Statistic, name: str, language: Language, project: Project) -> str:
+def localized_field(row: Statistic | Claim, name: str, language: Language, project: Project) -> str:
     """A registry text field (written in zh-Hant, with an English `_en` twin where it has one) for
-    `language`, its placeholders filled in. Plain text: whoever puts it in a page escapes it."""
-    if language.code == "en" and f"{name}_en" in Statistic.model_fields:
-        text = str(getattr(stat, f"{name}_en"))
+    `language`, a statistic's placeholders filled in. Plain text: whoever puts it in a page escapes it."""
+    if language.code == "en" and f"{name}_en" in type(row).model_fields:
+        text = str(getattr(row, f"{name}_en"))
     else:
-        text = localize(str(getattr(stat, name)), language, project)
-    return fill_placeholders(text, project.registry, language, stat)
+        text = localize(str(getattr(row, name)), language, project)
+    return fill_placeholders(text, project.registry, language, row) if isinstance(row, Statistic) else text
+
+
+CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+
+
+def text_html(text: str, language: Language) -> str:
+    """`text` escaped for a page in `language`; on a Chinese page, text written in English (a
+    source's title, a locator with no translation) is marked `lang="en"`."""
+    english = language.code != "en" and bool(re.search(r"[A-Za-z]", text)) and not CJK.search(text)
+    return f'<span lang="en">{html.escape(text)}</span>' if english else html.escape(text)
+
+
+def provenance_rows(rows: list[tuple[str, str]]) -> str:
+    """A provenance note's rows: (label, value already in HTML)."""
+    return "".join(f'<span class="provenance-row"><span class="provenance-key">{html.escape(k)}</span> '
+                   f"{v}</span>" for k, v in rows)
 
 
 def quote_html(stat: Statistic) -> str:
@@ -101,7 +118,36 @@ class SiteWriter:
         """pandoc's HTML of `page` made fit for the site: provenance on statistics, and no
         inline styles (the Content-Security-Policy forbids them)."""
         body = COLGROUP.sub("", ALIGN_STYLE.sub(r' class="align-\1"', body))
-        return self._decorate_stats(body, registry, language, page)
+        return self._decorate_claims(self._decorate_stats(body, registry, language, page), language, page)
+
+    def _appendix_href(self, language: Language, page: str, csv: str) -> str:
+        """Where `page` links to for a row of the data & sources appendix (without one, of the CSV)."""
+        return relative_href(page, self.appendix.page(language.code) if self.appendix else f"../data/{csv}")
+
+    def _decorate_claims(self, body: str, language: Language, page: str) -> str:
+        """Mark each time-sensitive claim with when it was last checked: after the claim, a small
+        link to its row in the data & sources appendix, with a note (on hover and focus) giving
+        the statement, source, date checked and date due for re-checking."""
+        t = language.t
+        out, position = [], 0
+        for count, (_start, end, claim_id) in enumerate(claim_spans(body), start=1):
+            claim = self.project.claims[claim_id]
+            source = re.sub(r"[{}]", "", self.project.bibliography.entries[claim.source]["title"])
+            rows = [(t("claim"), html.escape(localized_field(claim, "statement", language, self.project))),
+                    (t("source"), text_html(source, language)),
+                    (t("claim-checked"), html.escape(language.date(claim.checked_on))),
+                    (t("claim-recheck"), html.escape(language.date(claim.recheck_by)))]
+            note = provenance_rows(rows)
+            checked = f"{t('claim-checked')} {language.date(claim.checked_on)}"
+            target = f"{self._appendix_href(language, page, 'claims.csv')}#claim-{claim.id}"
+            out += [body[position:end],
+                    f'<span class="stat-ref claim-ref"><a class="stat-link claim-link" href="{target}" '
+                    f'data-checked="{claim.checked_on.isoformat()}" aria-label="{html.escape(checked)}" '
+                    f'aria-describedby="claim-note-{count}"><span class="claim-mark" aria-hidden="true">⏱</span></a>'
+                    f'<span class="provenance" role="tooltip" id="claim-note-{count}" data-pagefind-ignore>{note}'
+                    "</span></span>"]
+            position = end
+        return "".join(out) + body[position:]
 
     def _decorate_stats(self, body: str, registry: Registry, language: Language, page: str) -> str:
         """Give each statistic its provenance: a status class, and a note naming the measure,
@@ -118,8 +164,8 @@ class SiteWriter:
             source = re.sub(r"[{}]", "", self.project.bibliography.entries[stat.source]["title"])
             t = language.t
             rows = [(t("measure"), html.escape(localized_field(stat, "measure", language, self.project))),
-                    (t("source"), html.escape(source)),
-                    (t("locator"), html.escape(localized_field(stat, "locator", language, self.project))),
+                    (t("source"), text_html(source, language)),
+                    (t("locator"), text_html(localized_field(stat, "locator", language, self.project), language)),
                     (t("status"), html.escape(t(f"status-{stat.status}")))]
             expired = stat.horizon is not None and stat.horizon < self.project.config.reportkit.edition
             if expired:
@@ -127,13 +173,11 @@ class SiteWriter:
             if stat.quote:
                 rows.append((t("quote"), quote_html(stat)))
                 rows.append((t("read-at"), quote_link_html(stat, language)))
-            note = "".join(f'<span class="provenance-row"><span class="provenance-key">{html.escape(k)}</span> '
-                           f"{v}</span>" for k, v in rows)
+            note = provenance_rows(rows)
             classes = f"stat stat-{stat.status}" + (" stat-expired" if expired else "")
             span = (f'<span class="{classes}" data-stat="{stat.id}" data-status="{stat.status}" '
                     f'aria-describedby="{note_id}">{match.group(2)}</span>')
-            appendix = self.appendix.page(language.code) if self.appendix else "../data/statistics.csv"
-            target = f"{relative_href(page, appendix)}#stat-{stat.id}"
+            target = f"{self._appendix_href(language, page, 'statistics.csv')}#stat-{stat.id}"
             return (f'<span class="stat-ref"><a class="stat-link" href="{target}">{span}</a>'
                     f'<span class="provenance" role="tooltip" id="{note_id}" data-pagefind-ignore>{note}</span>'
                     "</span>")
@@ -172,6 +216,7 @@ class SiteWriter:
             lang=language, book_title=self.project.book(language).title, page_title=title, number=number,
             toc=toc, body=body, notice=notice, chapters=self._links(language, page), alternates=alternates,
             root=root, home=link("index.html"), prev=prev, next=next_, edition=self.project.config.reportkit.edition,
+            as_of=language.as_of(self.project.config.reportkit.as_of), is_home=page == "index.html",
             version=__version__, pdf=link(pdf) if pdf else None,
             changes=link(self.changes_page) if self.changes_page else None,
             charts='class="vega-chart"' in body,
@@ -214,6 +259,7 @@ class SiteWriter:
                          self.project.config.reportkit.slug, self.project.book(self.project.source_language).title)
         chooser = self.env.get_template("chooser.html").render(
             books=[(lang, self.project.book(lang)) for lang in self.project.languages],
+            as_of=self.project.config.reportkit.as_of,
         )
         (self.staging / "index.html").write_text(chooser, encoding="utf-8")
 

@@ -25,7 +25,10 @@ def _walk(node: yaml.Node, path: tuple[Any, ...], lines: Lines) -> Any:
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_walk(item, (*path, i), lines) for i, item in enumerate(node.value)]
-    return yaml.safe_load(yaml.serialize(node))
+    try:
+        return yaml.safe_load(yaml.serialize(node))
+    except ValueError:  # a scalar YAML resolves to a type it cannot build (2026-11-31 as a date):
+        return node.value  # keep the text, so the typed model reports it with its line
 
 
 def load_text(text: str) -> tuple[Any, Lines]:

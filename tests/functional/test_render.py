@@ -41,6 +41,19 @@ def test_site_layout(rendered_mini: Path) -> None:
         assert soup.select_one('link[rel=alternate][hreflang="zh-Hant-TW"]') is not None
 
 
+def test_as_of_date_shown_on_home_page_footer_and_chooser(rendered_mini: Path) -> None:
+    site = rendered_mini / "_site"
+    as_of = "本版內容查核至 2026年11月30日"  # `as-of: 2026-11-30` in the fixture's _quarto.yml
+    for page in PAGES:
+        soup = BeautifulSoup((site / "zh-Hant" / page).read_text(encoding="utf-8"), "html.parser")
+        footer = soup.select_one("footer.site-footer")
+        assert footer is not None and as_of in footer.get_text()
+        note = soup.select_one("main p.as-of-note")
+        assert (note is not None and note.get_text() == as_of) == (page == "index.html")
+    chooser = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert [c.get_text() for c in chooser.select(".choice-as-of")] == [as_of]
+
+
 def test_previous_next_links(rendered_mini: Path) -> None:
     soup = BeautifulSoup((rendered_mini / "_site/zh-Hant" / PAGES[1]).read_text(encoding="utf-8"), "html.parser")
     assert soup.select_one("a[rel=prev]")["href"] == "../../index.html"

@@ -131,3 +131,35 @@ def test_changed_source_value_flows_to_chart_and_download(
     assert f",{new:g}," in (report_copy.output_dir / "data" / table.name).read_text(encoding="utf-8")
     errors = [f for f in run_checks(Project(report_copy.root)) if f.severity is Severity.ERROR]
     assert [f for f in errors if not f.path.endswith(".pdf")] == []  # the PDFs were not rebuilt
+
+
+def test_every_chart_draws_one_base_population(rendered_report: Project) -> None:
+    """Each drawn chart's rows come from one `base` of their table (issue #17: Figure 6.3 once
+    put shares of all respondents and of the quarter already using GenAI on one axis)."""
+    table = rendered_report.data_dir / "cvl-2024-survey.csv"
+    with table.open(encoding="utf-8", newline="") as fh:
+        base_of = {row["measure"]: row["base"] for row in csv.DictReader(fh)}
+    assert len(set(base_of.values())) > 1  # the table itself mixes bases; the charts must not
+    page = rendered_report.output_dir / "en" / "06-perspectives.html"
+    specs = [json.loads(s.string) for s in BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+             .select(f'script.vega-spec[data-table="{table.name}"]')] or [
+             json.loads(s.string) for s in BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+             .select("script.vega-spec")]
+    values = {float(row["share"]) for row in csv.DictReader(table.open(encoding="utf-8", newline=""))}
+    drawn = [{row["value"] for rows in spec["datasets"].values() for row in rows} for spec in specs]
+    cvl = [d for d in drawn if d and d <= values]
+    assert len(cvl) == 2
+    with table.open(encoding="utf-8", newline="") as fh:
+        base_of_value = {float(row["share"]): row["base"] for row in csv.DictReader(fh)}
+    assert all(len({base_of_value[v] for v in d}) == 1 for d in cvl)
+
+
+def test_a_chart_mixing_bases_stops_the_build(report_copy: Project, run_cli: Callable[..., Result]) -> None:
+    chapter = report_copy.chapter_path(report_copy.entry("06-perspectives.qmd"), report_copy.source_language)
+    text = chapter.read_text(encoding="utf-8")
+    mixed = text.replace(', where={"base": "all respondents"}', "", 1)
+    assert mixed != text
+    chapter.write_text(mixed, encoding="utf-8")
+    result = run_cli("--project", report_copy.root, "render", "--quiet", "--to", "html")
+    assert result.code == 1
+    assert "cvl-2024-survey.csv" in result.err and "mix base populations" in result.err

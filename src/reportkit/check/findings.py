@@ -36,6 +36,10 @@ RULES: dict[str, str] = {
     "translation-stale": "a translation records a source hash that is not its source chapter's "
                          "current one (warning; error with --strict)",
     "forecast-expired": "a statistic forecasts a year earlier than the edition (warning; error with --strict)",
+    "claims-invalid": "data/claims.csv does not load, names a source not in the bibliography, or a chapter "
+                      "marks a claim it does not register",
+    "claim-unused": "a registered claim is not marked in any chapter",
+    "claim-due": "a claim's re-check date is on or before the edition's as-of date (warning; error with --strict)",
 }
 
 

@@ -9,6 +9,7 @@ from ..appendix import CORRECTIONS_FILE
 from ..bib import Bibliography, check_with_pandoc
 from ..chapter import parse
 from ..charts import LABELS_FILE
+from ..claims import CLAIMS_FILE
 from ..errors import ReportkitError
 from ..i18n import LANGUAGES, Language
 from ..pdf import pdf_name
@@ -222,9 +223,30 @@ def check_forecasts(project: Project, registry: Registry) -> list[Finding]:
             for stat in registry if stat.horizon is not None and stat.horizon < edition]
 
 
+def check_claims(project: Project) -> list[Finding]:
+    """The claims register loads, its sources and markers resolve, and no claim is due for
+    re-checking at the edition's as-of date."""
+    path = _rel(project, project.data_dir / CLAIMS_FILE)
+    try:
+        marked = project.validate_claims(project.bibliography.keys)
+    except ReportkitError as err:
+        return [_error_finding(project, "claims-invalid", err)]
+    as_of = project.config.reportkit.as_of
+    findings = [Finding(path, claim.line, "claim-due",
+                        f"[{claim.id}] due for re-checking by {claim.recheck_by}, on or before this edition's "
+                        f"as-of date {as_of}: check it against a current source, then update the text, "
+                        "checked_on and recheck_by", Severity.WARNING)
+                for claim in project.claims if claim.due(as_of)]
+    findings += [Finding(path, claim.line, "claim-unused", f"[{claim.id}] is not marked in any chapter")
+                 for claim in project.claims if claim.id not in marked]
+    return findings
+
+
 def run_checks(project: Project) -> list[Finding]:
-    findings, registry, _ = check_sources(project)
+    findings, registry, bibliography = check_sources(project)
     findings += check_translations(project)
+    if bibliography is not None:
+        findings += check_claims(project)
     if registry is not None:
         findings += check_forecasts(project, registry)
     if registry is not None:

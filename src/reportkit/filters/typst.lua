@@ -17,7 +17,8 @@ local function stat_span(el)
   local id = el.attributes["data-stat"]
   if id and el.classes:includes("stat") then
     local target = appendix .. "#stat-" .. id
-    return pandoc.Link(el.content, target)
+    -- in a box, so a figure is never broken across lines (US$15 | 億 would read as two figures)
+    return { pandoc.RawInline("typst", "#box["), pandoc.Link(el.content, target), pandoc.RawInline("typst", "]") }
   end
 end
 
