@@ -86,12 +86,17 @@ def cmd_diff(args: argparse.Namespace) -> int:
         console.print(f"[green]+ cites[/green] {key}")
     for key in diff.citations_removed:
         console.print(f"[red]- cites[/red] {key}")
+    for claim in diff.claims:
+        sign = {"added": "[green]+ claim[/green]", "removed": "[red]- claim[/red]"}.get(
+            claim.change, "[yellow]~ claim[/yellow]")
+        what = f" ({', '.join(claim.fields)})" if claim.fields else ""
+        console.print(f"{sign} {claim.id}{what}: {claim.statement}")
     for s in diff.sentences:
         console.print(f"\n[bold]{s.language}/{s.chapter}[/bold] ({', '.join(s.statistics)})")
         console.print(f"  [red]- {s.before or '(none)'}[/red]")
         console.print(f"  [green]+ {s.after or '(none)'}[/green]")
     if diff.empty:
-        console.print("no statistics or citations changed")
+        console.print("no statistics, citations or claims changed")
     return 0
 
 

@@ -177,8 +177,9 @@ def load_config(root: Path) -> QuartoConfig:
         if generated not in rk.languages or origin not in rk.languages or generated == origin:
             raise fail(f"generated language {generated!r} must be converted from another "
                        "declared language", "reportkit", "generated", generated)
-    if rk.as_of.year > rk.edition:
-        raise fail(f"as-of {rk.as_of.isoformat()} is after the {rk.edition} edition", "reportkit", "as-of")
+    if not rk.edition - 1 <= rk.as_of.year <= rk.edition + 1:  # the edition's year, give or take one
+        raise fail(f"as-of {rk.as_of.isoformat()} is not within a year of the {rk.edition} edition",
+                   "reportkit", "as-of")
     if config.profile.default != rk.source_language:
         raise fail(f"profile default must be the source language {rk.source_language!r}",
                    "profile", "default")

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .chapter import CITATION
+from .claims import CLAIMS_FILE, Claims
 from .config import profile_file
 from .errors import ReportkitError
 from .i18n import LANGUAGES, Language
@@ -51,6 +52,7 @@ class Snapshot:
     edition: int
     registry: Registry
     chapters: dict[tuple[str, str], str]  # (language, file name) -> source text
+    claims: Claims = field(default_factory=lambda: Claims(Path(CLAIMS_FILE), []))
 
 
 def _chapters_of(read: Any, names: list[str], project: Project) -> dict[tuple[str, str], str]:
@@ -74,7 +76,7 @@ def working_tree(project: Project) -> Snapshot:
 
     names = [e.name for e in project.chapters]
     return Snapshot("working tree", project.config.reportkit.edition,
-                    project.registry, _chapters_of(read, names, project))
+                    project.registry, _chapters_of(read, names, project), project.claims)
 
 
 def at_revision(project: Project, ref: str) -> Snapshot:
@@ -95,8 +97,12 @@ def at_revision(project: Project, ref: str) -> Snapshot:
     files = re.findall(r"^\s*-\s*(?:chapters/[\w-]+/)?([\w.-]+\.qmd)\s*$", profile, re.M)
     names = [HOME if re.fullmatch(r"index\.[\w-]+\.qmd", name) else name for name in files]
     names = list(dict.fromkeys(names)) or [e.name for e in project.chapters]
+    claims_path = f"{DATA_DIR}/{CLAIMS_FILE}"
+    claims_text = read(claims_path)
+    claims = (Claims.parse(claims_text, root / claims_path) if claims_text is not None
+              else Claims(root / claims_path, []))
     return Snapshot(ref, int(match.group(1)) if match else 0,
-                    Registry.parse(text, root / registry_path), _chapters_of(read, names, project))
+                    Registry.parse(text, root / registry_path), _chapters_of(read, names, project), claims)
 
 
 # Differences are stored rounded to this many significant decimals: enough for any
@@ -142,6 +148,17 @@ class StatisticChange:
 
 
 @dataclass
+class ClaimChange:
+    id: str
+    change: str  # added | removed | changed
+    kind: str
+    statement: str  # the statement as the newer side has it (the older for a removed claim)
+    fields: list[str] = field(default_factory=list)  # what changed: statement, source, checked_on, ...
+    old_checked_on: str | None = None
+    new_checked_on: str | None = None
+
+
+@dataclass
 class SentenceChange:
     language: str
     chapter: str
@@ -159,6 +176,7 @@ class EditionDiff:
     citations_added: list[str] = field(default_factory=list)
     citations_removed: list[str] = field(default_factory=list)
     sentences: list[SentenceChange] = field(default_factory=list)
+    claims: list[ClaimChange] = field(default_factory=list)
 
     def to_json(self) -> str:
         data = asdict(self)
@@ -168,7 +186,7 @@ class EditionDiff:
 
     @property
     def empty(self) -> bool:
-        return not (self.statistics or self.citations_added or self.citations_removed)
+        return not (self.statistics or self.citations_added or self.citations_removed or self.claims)
 
 
 def _changed(old: Statistic, new: Statistic) -> bool:
@@ -192,6 +210,25 @@ def compare_statistics(old: Registry, new: Registry) -> list[StatisticChange]:
             ))
     changes += [StatisticChange(stat.id, "removed", stat.unit, stat.decimals, old=stat.value, old_source=stat.source)
                 for stat in old if stat.id not in new]
+    return changes
+
+
+CLAIM_FIELDS = ("statement", "statement_en", "source", "checked_on", "recheck_by", "kind")
+
+
+def compare_claims(old: Claims, new: Claims) -> list[ClaimChange]:
+    """Claims added, removed, and changed (any field: re-checked, re-worded, re-sourced)."""
+    changes = [ClaimChange(c.id, "added", c.kind, c.statement_en, new_checked_on=c.checked_on.isoformat())
+               for c in new if c.id not in old]
+    for claim in new:
+        if claim.id in old:
+            before = old[claim.id]
+            fields = [f for f in CLAIM_FIELDS if getattr(before, f) != getattr(claim, f)]
+            if fields:
+                changes.append(ClaimChange(claim.id, "changed", claim.kind, claim.statement_en, fields,
+                                           before.checked_on.isoformat(), claim.checked_on.isoformat()))
+    changes += [ClaimChange(c.id, "removed", c.kind, c.statement_en, old_checked_on=c.checked_on.isoformat())
+                for c in old if c.id not in new]
     return changes
 
 
@@ -270,6 +307,7 @@ def compare(project: Project, base: str) -> EditionDiff:
                          sorted(cited(new, source) - cited(old, source)),
                          sorted(cited(old, source) - cited(new, source)))
     result.sentences = compare_sentences(old, new, {c.id for c in stats}, project)
+    result.claims = compare_claims(old.claims, new.claims)
     return result
 
 
@@ -286,12 +324,14 @@ def previous_edition_tag(project: Project) -> str | None:
 
 CHANGE_WORDS = {
     "zh-Hant": ("統計項目", "變動", "前版", "本版", "變化", "相對變化", "來源變更", "新增", "移除", "變更",
-                "引用文獻", "數字有變動的句子", "是", "否", "比較對象：{year} 年版（{ref}）"),
+                "引用文獻", "數字有變動的句子", "是", "否", "比較對象：{year} 年版（{ref}）", "時效性陳述", "陳述",
+                "變更欄位"),
     "zh-Hans": ("统计项目", "变动", "前版", "本版", "变化", "相对变化", "来源变更", "新增", "移除", "变更",
-                "引用文献", "数字有变动的句子", "是", "否", "比较对象：{year} 年版（{ref}）"),
+                "引用文献", "数字有变动的句子", "是", "否", "比较对象：{year} 年版（{ref}）", "时效性陈述", "陈述",
+                "变更栏位"),
     "en": ("Statistic", "Change", "Before", "After", "Change", "Relative", "Source changed", "added", "removed",
            "changed", "Citations", "Sentences whose figures changed", "yes", "no",
-           "Compared with: the {year} edition ({ref})"),
+           "Compared with: the {year} edition ({ref})", "Time-sensitive claims", "Claim", "Fields changed"),
 }
 
 
@@ -305,7 +345,7 @@ def to_markdown(diff: EditionDiff, language: Language | None = None,
     shown_in = language or LANGUAGES["en"]
     words = dict(zip(
         ("statistic", "change", "before", "after", "absolute", "relative", "source", "added", "removed",
-         "changed", "citations", "sentences", "yes", "no", "compared"),
+         "changed", "citations", "sentences", "yes", "no", "compared", "claims", "claim", "what"),
         CHANGE_WORDS.get(shown_in.code, CHANGE_WORDS["en"]), strict=True))
 
     def name(stat_id: str) -> str:
@@ -324,6 +364,16 @@ def to_markdown(diff: EditionDiff, language: Language | None = None,
         out += [f"- {words['added']}: `{k}`" for k in diff.citations_added]
         out += [f"- {words['removed']}: `{k}`" for k in diff.citations_removed]
         out.append("")
+    if diff.claims:
+        out += [f"**{words['claims']}**", "", "::: {.generated}",
+                f"| {words['claim']} | {words['change']} | {words['what']} |", "|---|---|---|"]
+        out += [f"| `{c.id}` | {words[c.change]} | {', '.join(c.fields) or '—'} |" for c in diff.claims]
+        out += [":::", ""]
+    if diff.claims:
+        out += [f"**{words['claims']}**", "", "::: {.generated}",
+                f"| {words['claim']} | {words['change']} | {words['what']} |", "|---|---|---|"]
+        out += [f"| `{c.id}` | {words[c.change]} | {', '.join(c.fields) or '—'} |" for c in diff.claims]
+        out += [":::", ""]
     sentences = [s for s in diff.sentences if language is None or s.language == language.code]
     if sentences:
         out += [f"**{words['sentences']}**", "", "::: {.generated}"]

@@ -20,6 +20,7 @@ from ..conftest import Result, copy_report
 CHANGED, OLD, NEW = "pwc-ai-skills-wage-premium", 0.56, 0.58
 POINTS = 2  # NEW - OLD in percentage points, as readers must read it (never "+2%")
 REMOVED, ADDED, ADDED_VALUE = "dfdc-dataset-videos", "dfdc-dataset-videos-2026", 120000
+RECHECKED, CLAIM_REMOVED, CLAIM_ADDED = "ross-third-circuit-pending", "japan-aca-checklist", "japan-aca-guidance"
 
 
 def _git(root: Path, *args: str) -> None:
@@ -67,6 +68,14 @@ def two_editions(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for chapter in (root / "chapters").rglob("03-ethics.qmd"):
         text = chapter.read_text(encoding="utf-8")
         chapter.write_text(text.replace(f'stat("{REMOVED}")', f'stat("{ADDED}")'), encoding="utf-8")
+    # a claim re-checked for the new edition, and one replaced by a newly registered claim
+    _rewrite_csv(root / "data/claims.csv", lambda rows: [
+        {**r, "checked_on": "2027-01-15", "recheck_by": "2027-06-30"} if r["id"] == RECHECKED
+        else {**r, "id": CLAIM_ADDED} if r["id"] == CLAIM_REMOVED else r for r in rows])
+    for chapter in (root / "chapters").rglob("*.qmd"):
+        text = chapter.read_text(encoding="utf-8")
+        chapter.write_text(text.replace(f'data-claim="{CLAIM_REMOVED}"', f'data-claim="{CLAIM_ADDED}"'),
+                           encoding="utf-8")
     assert subprocess.run([sys.executable, "-m", "reportkit", "--project", str(root), "stamp"],
                           capture_output=True).returncode == 0
     return root
@@ -90,6 +99,19 @@ def test_diff_json(two_editions: Path, run_cli: Callable[..., Result]) -> None:
     assert changes[REMOVED]["change"] == "removed"
     assert f'"absolute": {NEW - OLD!r}' not in result.out
     assert diff["citations_added"] == [] and diff["citations_removed"] == []
+
+
+def test_diff_lists_claims_added_removed_and_changed(two_editions: Path, run_cli: Callable[..., Result]) -> None:
+    result = run_cli("--project", two_editions, "diff", "edition-2025", "--format", "json")
+    claims = {c["id"]: c for c in json.loads(result.out)["claims"]}
+    assert {k: c["change"] for k, c in claims.items()} == {
+        RECHECKED: "changed", CLAIM_REMOVED: "removed", CLAIM_ADDED: "added"}
+    assert claims[RECHECKED]["fields"] == ["checked_on", "recheck_by"]
+    assert (claims[RECHECKED]["old_checked_on"], claims[RECHECKED]["new_checked_on"]) == ("2026-11-30", "2027-01-15")
+    markdown = run_cli("--project", two_editions, "diff", "edition-2025", "--format", "md").out
+    assert f"| `{RECHECKED}` | changed | checked_on, recheck_by |" in markdown
+    table = run_cli("--project", two_editions, "diff", "edition-2025").out
+    assert f"+ claim {CLAIM_ADDED}" in table and f"- claim {CLAIM_REMOVED}" in table
 
 
 @pytest.mark.parametrize(("lang", "before", "after"), [("zh-Hant", "56%", "58%"), ("zh-Hans", "56%", "58%"),

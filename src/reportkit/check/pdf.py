@@ -93,7 +93,8 @@ def read_pages(path: Path) -> list[PdfPage]:
 def statistics(pages: list[PdfPage]) -> Iterator[PdfStat]:
     """Every statistic shown in the PDF: the text under each link to a `#stat-<id>` target.
     A statistic broken across lines is two links with one target, the first ending at the
-    right edge of the text and the second starting at the left edge: they are joined."""
+    right edge of the text and the second starting at the left edge; one set in two fonts is two
+    links side by side on one line: both are joined."""
     for page in pages:
         pending: list[tuple[str, Box, str]] = []
         for box, uri in page.links:
@@ -104,8 +105,10 @@ def statistics(pages: list[PdfPage]) -> Iterator[PdfStat]:
                            if ch.strip() and page.inside(i, box, tolerance=0.0))
             if pending:
                 stat_id, previous, shown = pending[-1]
-                wrapped = previous[2] > PAGE_WIDTH - LINE_EDGE and box[0] < LINE_EDGE
-                if stat_id == match.group(1) and wrapped and box[3] < previous[3]:
+                wrapped = previous[2] > PAGE_WIDTH - LINE_EDGE and box[0] < LINE_EDGE and box[3] < previous[3]
+                # typst gives each font run its own link: US$15 (Latin) and 億 (CJK) side by side
+                adjacent = abs(box[0] - previous[2]) < 1.0 and abs(box[1] - previous[1]) < 1.0
+                if stat_id == match.group(1) and (wrapped or adjacent):
                     pending[-1] = (stat_id, box, shown + text)
                     continue
             pending.append((match.group(1), box, text))
