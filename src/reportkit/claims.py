@@ -27,7 +27,6 @@ from .registry import ID_PATTERN
 CLAIMS_FILE = "claims.csv"
 COLUMNS = ("id", "statement", "statement_en", "source", "checked_on", "recheck_by", "kind")
 Kind = Literal["case", "settlement", "regulation", "bill", "report", "product", "policy"]
-KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
 # The marker in a chapter's Markdown, and the span pandoc makes of it in HTML.
 MARKER = re.compile(r"""\{\.claim\s+data-claim=["']([^"']+)["']\}""")
 SPAN_OPEN = re.compile(r'<span class="claim" data-claim="([^"]+)">')

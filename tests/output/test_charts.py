@@ -6,6 +6,7 @@ import csv
 import json
 import re
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -95,7 +96,8 @@ def test_datapackage_describes_every_download(rendered_report: Project) -> None:
     assert {r["path"] for r in package["resources"]} == {p.name for p in rendered_report.data_dir.glob("*.csv")}
     bib_keys = rendered_report.bibliography.keys
     parsers: dict[str, Callable[[str], object]] = {"number": float, "integer": int, "string": str,
-                                                   "boolean": lambda v: {"true": True, "false": False}[v]}
+                                                   "boolean": lambda v: {"true": True, "false": False}[v],
+                                                   "date": date.fromisoformat}
     for resource in package["resources"]:
         with (folder / resource["path"]).open(encoding="utf-8", newline="") as fh:
             reader = csv.DictReader(fh)

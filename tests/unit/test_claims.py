@@ -71,3 +71,27 @@ def test_one_axis_may_not_mix_base_populations() -> None:
     one_base([], Path("t.csv"))
     with pytest.raises(ChartError, match="mix base populations"):
         one_base(["all respondents", "companies already using GenAI"], Path("t.csv"))
+
+
+def test_check_warns_on_due_claims_and_fails_on_unmarked_ones(tmp_path: Path) -> None:
+    from reportkit.check import Severity
+    from reportkit.check.runner import check_claims
+    from reportkit.project import Project
+
+    from ..conftest import FIXTURES, copy_project
+
+    root = copy_project(FIXTURES / "mini", tmp_path / "mini")
+    (root / "data/claims.csv").write_text(
+        HEADER + "due-claim,待查。,Pending.,wef2020jobs,2025-01-01,2026-11-30,report\n"
+        "fresh-claim,已查。,Checked.,gs2023,2026-11-30,2027-06-30,report\n"
+        "unmarked-claim,未標示。,Not marked.,gs2023,2026-11-30,2027-06-30,report\n", encoding="utf-8")
+    chapter = root / "chapters/zh-Hant/01-jobs.qmd"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + '\n[待查]{.claim data-claim="due-claim"}，'
+                       '[已查]{.claim data-claim="fresh-claim"}。\n', encoding="utf-8")
+    findings = {(f.rule, f.line, f.severity) for f in check_claims(Project(root))}
+    # as-of is 2026-11-30 in the fixture: a claim due that day is due; the unmarked one is an error
+    assert findings == {("claim-due", 2, Severity.WARNING), ("claim-unused", 4, Severity.ERROR)}
+    chapter.write_text(chapter.read_text(encoding="utf-8") + '[別案]{.claim data-claim="no-such-claim"}\n',
+                       encoding="utf-8")
+    [invalid] = check_claims(Project(root))
+    assert (invalid.rule, invalid.path) == ("claims-invalid", "chapters/zh-Hant/01-jobs.qmd")
