@@ -11,18 +11,16 @@ unknown claim stops the build with its file and line.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from .errors import ClaimError
-from .registry import ID_PATTERN
+from .rows import KebabId, NonBlank, Register
 
 CLAIMS_FILE = "claims.csv"
 COLUMNS = ("id", "statement", "statement_en", "source", "checked_on", "recheck_by", "kind")
@@ -38,28 +36,14 @@ class Claim(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    id: str
-    statement: str
-    statement_en: str
-    source: str
+    id: KebabId
+    statement: NonBlank
+    statement_en: NonBlank
+    source: NonBlank
     checked_on: date
     recheck_by: date
     kind: Kind
     line: int = 0  # line in claims.csv, for messages
-
-    @field_validator("id")
-    @classmethod
-    def _kebab(cls, v: str) -> str:
-        if not ID_PATTERN.match(v):
-            raise ValueError(f"id {v!r} is not kebab-case")
-        return v
-
-    @field_validator("statement", "statement_en", "source")
-    @classmethod
-    def _required(cls, v: str) -> str:
-        if not v.strip():
-            raise ValueError("must not be empty")
-        return v.strip()
 
     @model_validator(mode="after")
     def _recheck_after_check(self) -> Claim:
@@ -72,67 +56,10 @@ class Claim(BaseModel):
         return self.recheck_by <= as_of
 
 
-class Claims:
-    """All registered claims, keyed by id, in file order."""
+class Claims(Register[Claim]):
+    """All registered claims, keyed by id, in file order (empty when there is no claims.csv)."""
 
-    def __init__(self, path: Path, claims: list[Claim]):
-        self.path = path
-        self.claims = {c.id: c for c in claims}
-
-    @classmethod
-    def load(cls, data_dir: Path) -> Claims:
-        """The claims of the project; an empty register when the file does not exist."""
-        path = data_dir / CLAIMS_FILE
-        if not path.is_file():
-            return cls(path, [])
-        return cls.parse(path.read_text(encoding="utf-8"), path)
-
-    @classmethod
-    def parse(cls, text: str, path: Path) -> Claims:
-        """The claims in `text` (the contents of `path`, perhaps at another git revision)."""
-        reader = csv.DictReader(io.StringIO(text, newline=""))
-        header = tuple(reader.fieldnames or ())
-        if header != COLUMNS:
-            raise ClaimError(f"columns must be {', '.join(COLUMNS)}", path, 1)
-        claims: list[Claim] = []
-        seen: dict[str, int] = {}
-        for record in reader:
-            line = reader.line_num
-            if None in record:
-                raise ClaimError("row has more cells than the header", path, line)
-            try:
-                claim = Claim.model_validate({**record, "line": line})
-            except ValidationError as err:
-                problems = "; ".join(
-                    f"{'.'.join(str(p) for p in e['loc']) or 'row'}: {e['msg'].removeprefix('Value error, ')}"
-                    for e in err.errors()
-                )
-                raise ClaimError(f"[{record.get('id') or '?'}] {problems}", path, line) from None
-            if claim.id in seen:
-                raise ClaimError(f"[{claim.id}] duplicate id (first on line {seen[claim.id]})", path, line)
-            seen[claim.id] = line
-            claims.append(claim)
-        return cls(path, claims)
-
-    def __contains__(self, claim_id: object) -> bool:
-        return claim_id in self.claims
-
-    def __getitem__(self, claim_id: str) -> Claim:
-        return self.claims[claim_id]
-
-    def __iter__(self) -> Iterator[Claim]:
-        return iter(self.claims.values())
-
-    def __len__(self) -> int:
-        return len(self.claims)
-
-    def check_sources(self, bib_keys: set[str]) -> None:
-        """Every claim's source must be a key of the bibliography."""
-        for claim in self:
-            if claim.source not in bib_keys:
-                raise ClaimError(
-                    f"[{claim.id}] source {claim.source!r} is not a key in the bibliography", self.path, claim.line
-                )
+    file, columns, model, error, required = CLAIMS_FILE, COLUMNS, Claim, ClaimError, False
 
     def check_markers(self, chapter: Path) -> set[str]:
         """The claims a chapter marks; every one must be registered."""
