@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 
 from .errors import ClaimError
 from .rows import KebabId, NonBlank, Register
+from .textfile import read_text
 
 CLAIMS_FILE = "claims.csv"
 COLUMNS = ("id", "statement", "statement_en", "source", "checked_on", "recheck_by", "kind")
@@ -64,7 +65,7 @@ class Claims(Register[Claim]):
     def check_markers(self, chapter: Path) -> set[str]:
         """The claims a chapter marks; every one must be registered."""
         marked = set()
-        for number, text in enumerate(chapter.read_text(encoding="utf-8").splitlines(), start=1):
+        for number, text in enumerate(read_text(chapter, ClaimError).splitlines(), start=1):
             for match in MARKER.finditer(text):
                 if match.group(1) not in self:
                     raise ClaimError(f"unknown claim {match.group(1)!r} (not in {CLAIMS_FILE})", chapter, number)
