@@ -96,10 +96,10 @@ def statistic_usage(project: Project) -> dict[str, Any]:
 
 @cache
 def _usage(root: Path, language_code: str, kind: str = "usage") -> dict[str, list[tuple[str, str]]]:
-    """Statistic id (or, with `kind="claims"`, claim id) -> [(chapter number or title, page)] in
-    book order. The embedded engine
-    writes what this needs to a small file (so a chapter edit that changes no statistic leaves
-    this appendix's inputs, and its cache entry, as they were); otherwise the chapters are read."""
+    """Statistic id (with `kind="claims"`: claim id) -> [(chapter number or title, page)] in book
+    order. The embedded engine writes what this needs to a small file (so a chapter edit that
+    changes no statistic or claim leaves this appendix's inputs, and its cache entry, as they
+    were); otherwise the chapters are read."""
     project = current_project()
     language = LANGUAGES[language_code]
     recorded = os.environ.get(USAGE_ENV)
