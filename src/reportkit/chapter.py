@@ -184,7 +184,8 @@ def _cell_options(lines: list[str], path: Path, first_line: int) -> tuple[dict[s
 
 def _scan_inline_markup(prose: str, path: Path, n: int) -> None:
     """Markup an author could use to choose which text the checks read: raw HTML is rejected, and
-    inline attributes (`[text]{…}`, `[text](url){…}`) may only be `{.name}`, never around a figure."""
+    inline attributes (`[text]{…}`, `[text](url){…}`) may only be `{.name}` (never around a figure)
+    or a time-sensitive claim's `{.claim data-claim="id"}`."""
     from .check.prose import is_figure  # check/ imports this module: import when first used
 
     raw = RAW_HTML.search(prose)
@@ -194,7 +195,9 @@ def _scan_inline_markup(prose: str, path: Path, n: int) -> None:
     for match in INLINE_ATTRS.finditer(prose):
         ident, classes, keyvals = _attrs(match.group("attrs"))
         link = prose[match.start() - 1] == ")"
-        if link or ident is not None or keyvals or not classes or set(classes) - INLINE_SPAN_CLASSES:
+        name = bool(classes) and not keyvals and not set(classes) - INLINE_SPAN_CLASSES
+        claim = classes == ["claim"] and set(keyvals) == {"data-claim"}  # a time-sensitive claim
+        if link or ident is not None or not (name or claim):
             raise ChapterSyntaxError(
                 f"unsupported inline attributes {{{match.group('attrs')}}} (supported: [name]{{.name}} "
                 "for proper names and identifiers)", path, n,
