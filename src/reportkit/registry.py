@@ -11,21 +11,20 @@ Rows that rest on a source carry its own words (``quote``, with ``quote_url``,
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 import re
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from .errors import RegistryError
 from .i18n import Language
 from .numbers import UNITS, format_statistic
-from .textfile import normalize, read_text
+from .rows import Register
+from .textfile import read_text
 
 REGISTRY_FILE = "statistics.csv"
 COLUMNS = (
@@ -169,97 +168,11 @@ class Statistic(BaseModel):
         return pairs
 
 
-def _cell_errors(err: ValidationError) -> str:
-    return "; ".join(
-        f"{'.'.join(str(p) for p in e['loc']) or 'row'}: {e['msg'].removeprefix('Value error, ')}"
-        for e in err.errors()
-    )
-
-
-def _records(reader: csv.DictReader[str], path: Path) -> Iterator[dict[str | Any, str | Any]]:
-    """The reader's records; malformed CSV (a quote never closed, text after a closing quote)
-    raises at the line where the record began."""
-    while True:
-        start = reader.line_num + 1
-        try:
-            yield next(reader)
-        except StopIteration:
-            return
-        except csv.Error as err:
-            raise RegistryError(f"malformed CSV: {err} (is a quote left open?)", path, start) from None
-
-
-class Registry:
+class Registry(Register[Statistic]):
     """All statistics of the report, keyed by id, in file order."""
 
-    def __init__(self, path: Path, statistics: list[Statistic]):
-        self.path = path
-        self.statistics = {s.id: s for s in statistics}
-
-    @classmethod
-    def load(cls, data_dir: Path) -> Registry:
-        path = data_dir / REGISTRY_FILE
-        if not path.is_file():
-            raise RegistryError("registry file not found", path)
-        return cls.parse(read_text(path, RegistryError), path)
-
-    @classmethod
-    def parse(cls, text: str, path: Path) -> Registry:
-        """The registry in `text` (the contents of `path`, perhaps at another git revision)."""
-        reader = csv.DictReader(io.StringIO(normalize(text), newline=""), strict=True)
-        try:
-            header = tuple(reader.fieldnames or ())
-        except csv.Error as err:
-            raise RegistryError(f"malformed CSV: {err}", path, 1) from None
-        if not header:
-            raise RegistryError(f"the file is empty; its first line must be the header {','.join(COLUMNS)}", path, 1)
-        if header not in (COLUMNS, COLUMNS[:-len(EVIDENCE_COLUMNS)]):
-            missing = [c for c in COLUMNS if c not in header]
-            extra = [c for c in header if c not in COLUMNS]
-            raise RegistryError(
-                f"columns must be {', '.join(COLUMNS)}"
-                + (f"; missing: {', '.join(missing)}" if missing else "")
-                + (f"; unknown: {', '.join(extra)}" if extra else ""),
-                path, 1,
-            )
-        rows: list[Statistic] = []
-        seen: dict[str, int] = {}
-        for record in _records(reader, path):
-            line = reader.line_num
-            cells = {k: v for k, v in record.items() if v not in ("", None)}
-            if None in record:
-                raise RegistryError("row has more cells than the header", path, line)
-            try:
-                stat = Statistic.model_validate({**cells, "line": line})
-            except ValidationError as err:
-                ident = record.get("id") or "?"
-                raise RegistryError(f"[{ident}] {_cell_errors(err)}", path, line) from None
-            if stat.id in seen:
-                raise RegistryError(f"[{stat.id}] duplicate id (first on line {seen[stat.id]})", path, line)
-            seen[stat.id] = line
-            rows.append(stat)
-        return cls(path, rows)
-
-    def __contains__(self, stat_id: object) -> bool:
-        return stat_id in self.statistics
-
-    def __getitem__(self, stat_id: str) -> Statistic:
-        return self.statistics[stat_id]
-
-    def __iter__(self) -> Iterator[Statistic]:
-        return iter(self.statistics.values())
-
-    def __len__(self) -> int:
-        return len(self.statistics)
-
-    def check_sources(self, bib_keys: set[str]) -> None:
-        """Every row's source must be a key of the bibliography."""
-        for stat in self:
-            if stat.source not in bib_keys:
-                raise RegistryError(
-                    f"[{stat.id}] source {stat.source!r} is not a key in the bibliography",
-                    self.path, stat.line,
-                )
+    file, columns, model, error = REGISTRY_FILE, COLUMNS, Statistic, RegistryError
+    missing = "registry file not found"
 
 
 def fill_placeholders(text: str, registry: Registry, language: Language, row: Statistic | None = None) -> str:

@@ -147,7 +147,7 @@ def trace(project: Project, stat_ids: list[str]) -> list[Trace]:
         if stat_id not in registry:
             raise UnknownStatisticError(f"unknown statistic id {stat_id!r} (not in data/statistics.csv)")
     evidence = Evidence(project)
-    return [_trace(project, evidence, registry[stat_id]) for stat_id in stat_ids or list(registry.statistics)]
+    return [_trace(project, evidence, registry[stat_id]) for stat_id in stat_ids or list(registry.rows)]
 
 
 def _trace(project: Project, evidence: Evidence, stat: Statistic) -> Trace:
