@@ -369,11 +369,6 @@ def to_markdown(diff: EditionDiff, language: Language | None = None,
                 f"| {words['claim']} | {words['change']} | {words['what']} |", "|---|---|---|"]
         out += [f"| `{c.id}` | {words[c.change]} | {', '.join(c.fields) or '—'} |" for c in diff.claims]
         out += [":::", ""]
-    if diff.claims:
-        out += [f"**{words['claims']}**", "", "::: {.generated}",
-                f"| {words['claim']} | {words['change']} | {words['what']} |", "|---|---|---|"]
-        out += [f"| `{c.id}` | {words[c.change]} | {', '.join(c.fields) or '—'} |" for c in diff.claims]
-        out += [":::", ""]
     sentences = [s for s in diff.sentences if language is None or s.language == language.code]
     if sentences:
         out += [f"**{words['sentences']}**", "", "::: {.generated}"]
