@@ -139,7 +139,7 @@ def test_every_chart_draws_one_base_population(rendered_report: Project) -> None
     """No drawn chart puts rows of different `base` populations on one axis (issue #17: Figure 6.3
     once drew shares of all respondents next to shares of the quarter already using GenAI)."""
     checked = 0
-    for page in sorted(rendered_report.output_dir.glob("*/*.html")):
+    for page in sorted(rendered_report.output_dir.glob("*/**/*.html")):
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
         for figure in soup.select("div.float-fig"):
             spec, link = figure.select_one("script.vega-spec"), figure.select_one('a[href$=".csv"]')
