@@ -65,15 +65,20 @@ def file_hash(path: Path) -> str | None:
 SOURCES = ("chapters", "data", "bib")
 
 
-def site_fingerprint(root: Path, generated: list[str], formats: frozenset[str], environment: str) -> str:
-    """Everything a build reads: the sources (not the generated language folders), the
-    Quarto configuration, reportkit and the Python environment, and the formats asked for."""
+def sources_fingerprint(root: Path, generated: list[str]) -> str:
+    """The sources of a build: chapters (not the generated language folders), data, the
+    bibliography and the Quarto configuration."""
     skip = {root / "chapters" / code for code in generated}
     files = [p for folder in SOURCES for p in sorted((root / folder).rglob("*"))
              if p.is_file() and not any(parent in skip for parent in p.parents)]
     files += sorted(root.glob("_quarto*.yml"))
-    parts = [digest(p.relative_to(root).as_posix(), p.read_bytes()) for p in files]
-    return digest(*parts, environment, *sorted(formats))
+    return digest(*(digest(p.relative_to(root).as_posix(), p.read_bytes()) for p in files))
+
+
+def site_fingerprint(root: Path, generated: list[str], formats: frozenset[str], environment: str) -> str:
+    """Everything a build reads: the sources, reportkit and the Python environment, and the
+    formats asked for."""
+    return digest(sources_fingerprint(root, generated), environment, *sorted(formats))
 
 
 @dataclass(frozen=True)
@@ -83,11 +88,12 @@ class Published:
 
     fingerprint: str
     files: dict[str, str]
+    sources: str = ""  # sources_fingerprint() of the build
 
     @classmethod
-    def of(cls, fingerprint: str, folder: Path) -> Published:
+    def of(cls, fingerprint: str, folder: Path, sources: str) -> Published:
         return cls(fingerprint, {p.relative_to(folder).as_posix(): file_hash(p) or ""
-                                 for p in sorted(folder.rglob("*")) if p.is_file()})
+                                 for p in sorted(folder.rglob("*")) if p.is_file()}, sources)
 
     def intact(self, folder: Path) -> bool:
         """Whether every published file is still in `folder`, unchanged."""
@@ -124,12 +130,14 @@ class BuildCache:
         """What the last build published, if known."""
         data = self.get_json("site", "manifest")
         try:
-            return Published(str(data["fingerprint"]), {str(k): str(v) for k, v in data["files"].items()})
+            return Published(str(data["fingerprint"]), {str(k): str(v) for k, v in data["files"].items()},
+                             str(data.get("sources", "")))
         except (TypeError, KeyError, AttributeError):
             return None
 
     def set_published(self, published: Published) -> None:
-        self.put_json("site", "manifest", {"fingerprint": published.fingerprint, "files": published.files})
+        self.put_json("site", "manifest", {"fingerprint": published.fingerprint, "files": published.files,
+                                           "sources": published.sources})
 
     def put_bytes(self, kind: str, key: str, data: bytes) -> None:
         self._write(self._path(kind, key, ".bin"), data)

@@ -11,6 +11,7 @@ from pathlib import Path
 from rich.console import Console
 
 from . import __version__
+from .check.findings import Severity
 from .errors import ReportkitError, debugging, describe
 from .project import Project, find_root
 
@@ -44,7 +45,13 @@ def cmd_render(args: argparse.Namespace) -> int:
             err_console.print(f"Quarto rendered {out.relative_to(project.root)}/ in "
                               f"{time.perf_counter() - start:.1f} s")
         return 0
-    report = embedded.render(project, progress, formats, force=args.force)
+    report = embedded.render(project, progress, formats, force=args.force, allow_findings=args.allow_findings)
+    errors = [f for f in report.findings if f.severity is Severity.ERROR]
+    if errors:
+        for finding in errors:
+            err_console.print(finding.format(), markup=False, highlight=False)
+        err_console.print(f"[bold red]published with {len(errors)} check error(s) (--allow-findings): "
+                          "a draft, not an edition[/bold red]")
     if report.up_to_date:
         if not quiet:
             err_console.print(f"{report.output.relative_to(project.root)}/ is up to date")
@@ -233,7 +240,9 @@ def build_parser() -> argparse.ArgumentParser:
     render = sub.add_parser("render", help="build the site into the output folder (_site/)",
                             description="Execute the chapters that changed (the build cache keeps the "
                                         "rest) and build the HTML site and the PDFs of every language. "
-                                        "The previous site is replaced only if the build succeeds.")
+                                        "Every check of `reportkit check` then runs on the new build, "
+                                        "and the previous site is replaced only if the build succeeds "
+                                        "and no check finds an error.")
     render.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     render.add_argument("--to", choices=("all", "html", "pdf"), default="all",
                         help="build the HTML site, the PDFs, or both (default); a format not "
@@ -243,6 +252,8 @@ def build_parser() -> argparse.ArgumentParser:
                              "registry packages; quarto runs `quarto render --profile <lang>` per language")
     render.add_argument("--force", action="store_true",
                         help="ignore the build cache (_cache/) and execute every chapter")
+    render.add_argument("--allow-findings", action="store_true",
+                        help="publish even when the checks find errors (a draft; the errors are printed)")
     render.set_defaults(func=cmd_render)
 
     preview = sub.add_parser(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 DEBUG_ENV = "REPORTKIT_DEBUG"  # set: an unexpected error shows its traceback
 
@@ -99,3 +100,16 @@ def describe(error: Exception, root: Path | None = None) -> str:
 
 def debugging() -> bool:
     return bool(os.environ.get(DEBUG_ENV))
+
+
+class ChecksFailedError(ReportkitError):
+    """A render's checks found errors, so the build was not published."""
+
+    def __init__(self, findings: list[Any], output: Path):
+        self.findings = findings
+        super().__init__(f"not published: {len(findings)} check error(s); the previous site is unchanged "
+                         "(`reportkit render --allow-findings` publishes a draft anyway)", output)
+
+    def format(self, root: Path | None = None) -> str:
+        """Each finding on its own `path:line: [rule] message` line, then what happened."""
+        return "\n".join([*(finding.format() for finding in self.findings), super().format(root)])

@@ -108,7 +108,7 @@ CORPUS: dict[str, Case] = {
     "registry-empty-source": Case(lambda p: _edit(p / REGISTRY, ",count,0,wef2020jobs,", ",count,0,,")),
     "registry-id-not-kebab-case": Case(lambda p: _edit(p / REGISTRY, "wef-jobs-displaced,", "WEF_jobs,")),
     "registry-unknown-status": Case(lambda p: _edit(p / REGISTRY, ",2025,confirmed,", ",2025,maybe,")),
-    "registry-half-derivation": Case(lambda p: _edit(p / REGISTRY, ",share_exposed,industry=Arts & media",
+    "registry-half-derivation": Case(lambda p: _edit(p / REGISTRY, ",share_exposed,industry=Arts and media",
                                                      ",share_exposed,")),
     "registry-dangling-symlink": Case(_dangling(REGISTRY)),
     "source-table-not-utf8": Case(lambda p: _insert_bytes(p / TABLE, b"All industries", LATIN1)),

@@ -40,6 +40,8 @@ RULES: dict[str, str] = {
                       "marks a claim it does not register",
     "claim-unused": "a registered claim is not marked in any chapter",
     "claim-due": "a claim's re-check date is on or before the edition's as-of date (warning; error with --strict)",
+    "site-stale": "the sources changed since the site was built, or the last render failed (an error; a warning "
+                  "when no build record exists)",
 }
 
 
@@ -50,6 +52,7 @@ class Finding:
     rule: str
     message: str
     severity: Severity = Severity.ERROR
+    subject: str = ""  # the text the finding is about (typed tokens, one per line), when it has one
 
     def format(self) -> str:
         location = f"{self.path}:{self.line}" if self.line else self.path

@@ -198,5 +198,6 @@ def read_pdf(path: Path, rel: str, registry: Registry, language: Language, prose
                 context = text[max(0, match.start() - 25):match.end() + 25]
                 report.findings.append(Finding(
                     rel, index + 1, "typed-number", f"{match.group(0)!r} in prose: {context!r}",
+                    subject=match.group(0).strip(),
                 ))
     return report

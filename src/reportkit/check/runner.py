@@ -20,6 +20,7 @@ from .data import CORRECTIONS_TEXT, LABELS_TEXT, precision_findings, registry_te
 from .findings import Finding, Severity
 from .pdf import read_pdf
 from .site import PageReport, read_page
+from .sources import at_source
 
 
 def _rel(project: Project, path: Path) -> str:
@@ -119,39 +120,50 @@ def quote_coverage(registry: Registry) -> tuple[int, int]:
     return sum(bool(stat.quote) for stat in needing), len(needing)
 
 
-def check_site(project: Project, registry: Registry) -> tuple[list[Finding], dict[str, dict[str, PageReport]]]:
+def _site_rel(project: Project, output: Path, path: Path) -> str:
+    """A built file's path as readers of findings know it: under `_site/`, even when the
+    site being checked is a render's staging folder."""
+    return (Path(_rel(project, project.output_dir)) / path.relative_to(output)).as_posix()
+
+
+def check_site(project: Project, registry: Registry, output: Path | None = None, pdfs: bool = True,
+               ) -> tuple[list[Finding], dict[str, dict[str, PageReport]]]:
+    """Every built page (and PDF, with `pdfs`) in `output` (default: the published site)."""
+    output = output or project.output_dir
     findings: list[Finding] = []
     pages: dict[str, dict[str, PageReport]] = {}
     for language in project.languages:
-        folder = project.output_dir / language.code
+        folder = output / language.code
         if not folder.is_dir():
-            findings.append(Finding(_rel(project, folder), 0, "site-missing",
+            findings.append(Finding(_site_rel(project, output, folder), 0, "site-missing",
                                     f"no built {language.code} site; run `reportkit render`"))
             continue
         pages[language.code] = {}
         for entry in project.chapters:
             path = folder / entry.page(language.code)
             if not path.is_file():
-                findings.append(Finding(_rel(project, path), 0, "site-missing", "page not built"))
+                findings.append(Finding(_site_rel(project, output, path), 0, "site-missing", "page not built"))
                 continue
-            report = read_page(path, _rel(project, path), registry, language)
+            report = read_page(path, _site_rel(project, output, path), registry, language)
             pages[language.code][entry.name] = report
             findings.extend(report.findings)
-        findings += check_pdf(project, registry, language, pages[language.code])
+        if pdfs:
+            findings += check_pdf(project, registry, language, pages[language.code], output)
     return findings, pages
 
 
 def check_pdf(project: Project, registry: Registry, language: Language,
-              pages: dict[str, PageReport]) -> list[Finding]:
+              pages: dict[str, PageReport], output: Path | None = None) -> list[Finding]:
     """The language's PDF, when one was built: its figures, its prose, and parity with the HTML."""
-    path = project.output_dir / language.code / pdf_name(project, language)
+    output = output or project.output_dir
+    path = output / language.code / pdf_name(project, language)
     if not path.is_file():
-        return [Finding(_rel(project, path), 0, "site-missing",
+        return [Finding(_site_rel(project, output, path), 0, "site-missing",
                         f"no {language.code} PDF: its pages were not checked; run `reportkit render`")]
     if len(pages) != len(project.chapters):
         return []  # a page is missing (reported): the PDF cannot be matched to the HTML
     reports = [pages[entry.name] for entry in project.chapters]
-    pdf = read_pdf(path, _rel(project, path), registry, language, [not r.data_page for r in reports],
+    pdf = read_pdf(path, _site_rel(project, output, path), registry, language, [not r.data_page for r in reports],
                    names={n for r in reports for n in r.names},
                    heading_numbers={n for r in reports for n in r.heading_numbers})
     findings = pdf.findings
@@ -242,15 +254,35 @@ def check_claims(project: Project) -> list[Finding]:
     return findings
 
 
-def run_checks(project: Project) -> list[Finding]:
+def check_built(project: Project) -> list[Finding]:
+    """Whether the published site was built from the sources as they are now."""
+    from ..cache import BuildCache, sources_fingerprint
+
+    published = BuildCache(project.root).published()
+    site = _rel(project, project.output_dir)
+    if published is None or not published.sources:
+        return [Finding(site, 0, "site-stale", "no record of the build that made this site; the findings below "
+                        "may describe older sources: run `reportkit render`", Severity.WARNING)]
+    if published.sources != sources_fingerprint(project.root, list(project.config.reportkit.generated)):
+        return [Finding(site, 0, "site-stale", "the sources changed since this site was built (or the last "
+                        "render failed): the findings below describe the last good build; run `reportkit render`")]
+    return []
+
+
+def run_checks(project: Project, output: Path | None = None, pdfs: bool = True) -> list[Finding]:
+    """Every rule on the sources and on the site built in `output` (default: the published
+    site, which is then also checked for being up to date with the sources); `pdfs=False`
+    leaves the PDFs out (a render that did not rebuild them). Findings about typed text are
+    reported once, at the chapter line they come from."""
     findings, registry, bibliography = check_sources(project)
     findings += check_translations(project)
     if bibliography is not None:
         findings += check_claims(project)
+    if output is None:
+        findings += check_built(project)
     if registry is not None:
         findings += check_forecasts(project, registry)
-    if registry is not None:
-        site_findings, pages = check_site(project, registry)
+        site_findings, pages = check_site(project, registry, output, pdfs)
         findings += site_findings
         findings += check_usage(project, registry, pages)
-    return sorted(set(findings))
+    return sorted(set(at_source(project, findings)))

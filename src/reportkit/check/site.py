@@ -148,4 +148,5 @@ def _typed_number(report: PageReport, text: str, line: int, where: str) -> None:
         shown = " ".join(text.split())
         report.findings.append(Finding(
             report.path, line, "typed-number", f"{', '.join(repr(t) for t in tokens)} in {where}: {shown[:60]!r}",
+            subject="\n".join(tokens),
         ))

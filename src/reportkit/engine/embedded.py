@@ -20,11 +20,12 @@ from pathlib import Path
 
 from .. import chapter as chapter_mod
 from ..appendix import USAGE_ENV, statistic_usage
-from ..cache import BuildCache, Published, digest, environment, file_hash, site_fingerprint
+from ..cache import BuildCache, Published, digest, environment, file_hash, site_fingerprint, sources_fingerprint
 from ..chapter import Chapter, translation_source_hash
+from ..check import Finding, Severity, run_checks
 from ..convert import write_if_changed
 from ..edition import EditionDiff, compare, git, previous_edition_tag, to_markdown
-from ..errors import BibliographyError, ChapterSyntaxError
+from ..errors import BibliographyError, ChapterSyntaxError, ChecksFailedError
 from ..generate import generate
 from ..i18n import Language
 from ..pdf import build_timestamp, chapter_heading, pdf_name, render_book
@@ -115,6 +116,7 @@ class BuildReport:
     output: Path
     executed: list[str] = field(default_factory=list)  # "<lang>/<chapter>"
     reused: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # what the checks found in the published build
     pdf_seconds: dict[str, float] = field(default_factory=dict)
     up_to_date: bool = False  # nothing changed since the last build: nothing was done
 
@@ -163,14 +165,17 @@ def execute_chapters(project: Project, jobs: list[Job], cache: BuildCache, notif
 
 
 def render(project: Project, progress: Progress | None = None,
-           formats: frozenset[str] = FORMATS, force: bool = False) -> BuildReport:
-    """Build the site (HTML pages and/or PDFs of every language) and publish it to the
-    output folder. `force` ignores (and refreshes) the build cache."""
+           formats: frozenset[str] = FORMATS, force: bool = False, allow_findings: bool = False) -> BuildReport:
+    """Build the site (HTML pages and/or PDFs of every language) in a staging folder, run
+    every check on it, and publish it to the output folder only if no check finds an error
+    (`allow_findings` publishes anyway; the findings are in the report). `force` ignores
+    (and refreshes) the build cache."""
     notify = progress or (lambda *_: None)
     cache = BuildCache(project.root, enabled=not force)
     report = BuildReport(project.output_dir)
     base = previous_edition_tag(project)
     base_commit = git(project.root, "rev-parse", base).strip() if base else ""
+    sources = sources_fingerprint(project.root, list(project.config.reportkit.generated))
     fingerprint = site_fingerprint(project.root, list(project.config.reportkit.generated), formats,
                                    digest(environment(), base_commit))
     published = cache.published()
@@ -279,7 +284,11 @@ def render(project: Project, progress: Progress | None = None,
         site.write_common(cache)
         if "html" in formats:
             pagefind.index(staging)
-        manifest = Published.of(fingerprint, staging)
+        report.findings = run_checks(project, staging, pdfs="pdf" in formats)
+        errors = [f for f in report.findings if f.severity is Severity.ERROR]
+        if errors and not allow_findings:
+            raise ChecksFailedError(errors, project.output_dir)
+        manifest = Published.of(fingerprint, staging, sources)
         publish(staging, project.output_dir)
     cache.set_published(manifest)
     return report
