@@ -100,7 +100,8 @@ def test_parity_catches_a_different_statistic_in_one_language(
     ids = re.findall(r'stat\("([a-z0-9-]+)"\)', text)
     other = next(s.id for s in report_copy.registry if s.id not in ids)
     chapter.write_text(text.replace(f'stat("{ids[0]}")', f'stat("{other}")', 1), encoding="utf-8")
-    assert run_cli("--project", report_copy.root, "render", "--quiet").code == 0
+    assert run_cli("--project", report_copy.root, "render", "--quiet").code == 1  # parity stops publishing
+    assert run_cli("--project", report_copy.root, "render", "--quiet", "--allow-findings").code == 0
     findings = [f for f in run_checks(Project(report_copy.root)) if f.rule == "parity"]
     assert [f.path for f in findings] == ["_site/en/chapters/en/05-economy.html"]
     assert ids[0] in findings[0].message and other in findings[0].message
@@ -117,10 +118,10 @@ def test_editing_the_source_makes_its_translation_stale(
     project = Project(report_copy.root)
     stale = [f for f in run_checks(project) if f.rule == "translation-stale"]
     assert [(f.path, f.severity) for f in stale] == [("chapters/en/01-introduction.qmd", Severity.WARNING)]
-    assert run_cli("--project", report_copy.root, "check").code == 0  # a warning by default
-    assert run_cli("--project", report_copy.root, "check", "--strict").code == 1
 
-    assert run_cli("--project", report_copy.root, "render", "--quiet").code == 0
+    assert run_cli("--project", report_copy.root, "render", "--quiet").code == 0  # a warning does not stop it
+    assert run_cli("--project", report_copy.root, "check").code == 0
+    assert run_cli("--project", report_copy.root, "check", "--strict").code == 1
     en = _soup(report_copy, "en", "01-introduction.qmd").select_one("p.notice")
     assert en is not None and "out of date" in en.get_text()
     assert _soup(report_copy, "en", "02-technology.qmd").select_one("p.notice") is None
