@@ -6,7 +6,9 @@ one-line ``path:line: message`` that the command line prints.
 
 from __future__ import annotations
 
+import difflib
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +98,12 @@ def describe(error: Exception, root: Path | None = None) -> str:
     first = next(iter(str(error).splitlines()), "")
     return (f"reportkit: internal error: {type(error).__name__}: {first} "
             f"(please report it; {DEBUG_ENV}=1 shows the traceback)")
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """" (did you mean 'x'?)" for the closest of `known` to a mistyped `name`, else ""."""
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.75)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def debugging() -> bool:

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Generic, Protocol, Self, TypeVar, cast
 
 from pydantic import AfterValidator, BaseModel, ValidationError
 
-from .errors import ReportkitError
+from .errors import ReportkitError, did_you_mean
 from .textfile import normalize, read_text
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -151,5 +151,5 @@ class Register(Generic[R]):
         """Every row's source must be a key of the bibliography."""
         for row in self:
             if row.source not in bib_keys:
-                raise self.error(f"[{row.id}] source {row.source!r} is not a key in the bibliography",
-                                 self.path, row.line)
+                raise self.error(f"[{row.id}] source {row.source!r} is not a key in the bibliography"
+                                 f"{did_you_mean(row.source, bib_keys)}", self.path, row.line)

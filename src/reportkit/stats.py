@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .errors import UnknownStatisticError
+from .errors import UnknownStatisticError, did_you_mean
 from .i18n import LANGUAGES, Language
 from .markup import escape_markdown
 from .project import Project, find_root
@@ -69,5 +69,6 @@ def stat(stat_id: str) -> Stat:
     """The registry statistic `stat_id`, formatted for the chapter's language."""
     registry = current_registry()
     if stat_id not in registry:
-        raise UnknownStatisticError(f"unknown statistic id {stat_id!r} (not in data/statistics.csv)")
+        raise UnknownStatisticError(f"unknown statistic id {stat_id!r} (not in data/statistics.csv)"
+                                    + did_you_mean(stat_id, (s.id for s in registry)))
     return Stat(registry[stat_id], current_language())

@@ -53,6 +53,10 @@ MUTATIONS: dict[str, Callable[[Path], None]] = {
     "unsupported-inline-attributes": lambda p: _append(p / CHAPTER, "\n約 [8,500萬]{.citation} 個工作。\n"),
     "name-holds-figure": lambda p: _append(p / CHAPTER, "\n約 [42%]{.name} 的工作。\n"),
     "missing-citation": lambda p: _append(p / CHAPTER, "\n另見 [@nobody2024]。\n"),
+    # a near miss gets a suggestion
+    "missing-citation-typo": lambda p: _append(p / CHAPTER, "\n另見 [@gs2032]。\n"),
+    "unknown-stat-typo": lambda p: _append(p / CHAPTER, '\n另一個數字 `{python} stat("gs-arts-exposd")`。\n'),
+    "registry-source-typo": lambda p: _edit(p / REGISTRY, ",count,0,wef2020jobs,", ",count,0,wef2020job,"),
     "dangling-cross-reference": lambda p: _append(p / CHAPTER, "\n見 @fig-nowhere。\n"),
     "malformed-bib": lambda p: _edit(p / "bib/references.bib", "  year = {2020},", "  year = {2020}"),
 }

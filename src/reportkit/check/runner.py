@@ -10,7 +10,7 @@ from ..bib import Bibliography, check_with_pandoc
 from ..chapter import parse
 from ..charts import LABELS_FILE
 from ..claims import CLAIMS_FILE
-from ..errors import ReportkitError
+from ..errors import ReportkitError, did_you_mean
 from ..i18n import LANGUAGES, Language
 from ..pdf import pdf_name
 from ..project import Project
@@ -61,7 +61,8 @@ def check_sources(project: Project) -> tuple[list[Finding], Registry | None, Bib
         for stat in registry:
             if bibliography is not None and stat.source not in bibliography.keys:
                 findings.append(Finding(registry_path, stat.line, "registry-source",
-                                        f"[{stat.id}] source {stat.source!r} is not in the bibliography"))
+                                        f"[{stat.id}] source {stat.source!r} is not in the bibliography"
+                                        f"{did_you_mean(stat.source, bibliography.keys)}"))
             if stat.table:
                 try:
                     derived = recompute(stat, project.data_dir)
@@ -89,7 +90,8 @@ def check_sources(project: Project) -> tuple[list[Finding], Registry | None, Bib
                 for key, line in chapter.citations.items():
                     if key not in bibliography.keys:
                         findings.append(Finding(_rel(project, path), line, "citation-missing",
-                                                f"citation @{key} is not in the bibliography"))
+                                                f"citation @{key} is not in the bibliography"
+                                                f"{did_you_mean(key, bibliography.keys)}"))
     return findings, registry, bibliography
 
 

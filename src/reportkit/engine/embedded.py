@@ -25,7 +25,7 @@ from ..chapter import Chapter, translation_source_hash
 from ..check import Finding, Severity, run_checks
 from ..convert import write_if_changed
 from ..edition import EditionDiff, compare, git, previous_edition_tag, to_markdown
-from ..errors import BibliographyError, ChapterSyntaxError, ChecksFailedError
+from ..errors import BibliographyError, ChapterSyntaxError, ChecksFailedError, did_you_mean
 from ..generate import generate
 from ..i18n import Language
 from ..pdf import build_timestamp, chapter_heading, pdf_name, render_book
@@ -89,7 +89,7 @@ def check_citations(jobs: list[Job], bib_keys: set[str]) -> None:
         for key, line in job.chapter.citations.items():
             if key not in bib_keys:
                 raise BibliographyError(
-                    f"citation @{key} is not in the bibliography", job.chapter.path, line
+                    f"citation @{key} is not in the bibliography{did_you_mean(key, bib_keys)}", job.chapter.path, line
                 )
 
 
