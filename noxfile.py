@@ -76,6 +76,17 @@ def check(session: nox.Session) -> None:
 
 
 @nox.session
+def prepublish(session: nox.Session) -> None:
+    """Before publishing an edition: render (which runs every check), `reportkit check` (its warnings too),
+    and the per-figure and per-quote tests a reviewer reads."""
+    session.install("-e", ".[test]")
+    ensure_system_packages(session, SYSTEM_PACKAGES)
+    session.run("reportkit", "render", "--quiet")
+    session.run("reportkit", "check")
+    session.run("pytest", "-q", "tests/output/test_figures.py", "tests/output/test_evidence.py", *session.posargs)
+
+
+@nox.session
 def lint(session: nox.Session) -> None:
     """ruff (lint + format check) and mypy (strict) on the package."""
     session.install("-e", ".[lint]")

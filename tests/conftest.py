@@ -99,3 +99,13 @@ def rendered_report(tmp_path_factory: pytest.TempPathFactory) -> Project:
 def report_copy(rendered_report: Project, tmp_path: Path) -> Project:
     """A private copy of the rendered report, free to mutate."""
     return Project(Path(shutil.copytree(rendered_report.root, tmp_path / "report")))
+
+
+REPORT_FIXTURES = frozenset({"rendered_report", "report_copy"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that render the real report are `slow` (`pytest -m "not slow"` skips them)."""
+    for item in items:
+        if REPORT_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
