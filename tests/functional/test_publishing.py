@@ -33,7 +33,7 @@ def test_a_typed_number_stops_publishing_at_its_chapter_line(mini_with_site: Pat
     # once, at the source line, although the number shows in the HTML page and in the PDF
     assert len(typed) == 1, lines
     assert typed[0].startswith(f"{CHAPTER}:{line}: [typed-number] '30%' typed in the text (shown in "
-                               "_site/zh-Hant/01-jobs.html, _site/zh-Hant/mini-zh-Hant.pdf)")
+                               "_site/zh-Hant/chapters/zh-Hant/01-jobs.html, _site/zh-Hant/mini-zh-Hant.pdf)")
     assert 'stat("id")' in typed[0] and "{.name}" in typed[0]
     assert lines[-1].startswith("_site: not published: 1 check error(s); the previous site is unchanged")
     assert snapshot(mini_with_site / "_site") == before
@@ -59,7 +59,7 @@ def test_allow_findings_publishes_a_draft_loudly(mini_with_site: Path, run_cli: 
 
     assert result.code == 0
     assert "[typed-number]" in result.err and "published with 1 check error(s)" in result.err
-    assert TYPED in (mini_with_site / "_site/zh-Hant/01-jobs.html").read_text(encoding="utf-8")
+    assert TYPED in (mini_with_site / "_site/zh-Hant/chapters/zh-Hant/01-jobs.html").read_text(encoding="utf-8")
     # `reportkit check` on that draft reports the same finding at the same place
     check = run_cli("--project", mini_with_site, "check", "--format", "json")
     findings = json.loads(check.out)["findings"]

@@ -48,7 +48,7 @@ def _locate(project: Project, finding: Finding) -> tuple[str, int] | None:
     language = codes[parts[1]]
     origin = project.origin(language) if project.is_generated(language) else language
     page = PurePosixPath(*parts[2:]).as_posix()
-    entries = [e for e in project.chapters if e.html_name == page] or (
+    entries = [e for e in project.chapters if e.page(language.code) == page] or (
         project.chapters if page.endswith(".pdf") else [])
     tokens = finding.subject.splitlines()
     hits = [(entry, number) for entry in entries
