@@ -99,7 +99,7 @@ CORPUS: dict[str, Case] = {
         (p / REGISTRY).read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")),
     "registry-missing": Case(lambda p: (p / REGISTRY).unlink()),
     "registry-unclosed-quote": Case(lambda p: _edit(p / REGISTRY, '"Exhibit 5, p. 7"', '"Exhibit 5, p. 7')),
-    "registry-extra-cell": Case(lambda p: _edit(p / REGISTRY, "no source found,,,,,,,\n", "no source found,,,,,,,,x\n")),
+    "registry-extra-cell": Case(lambda p: _edit(p / REGISTRY, "found,,,,,,,\n", "found,,,,,,,,x\n")),
     "registry-unknown-column": Case(lambda p: _edit(p / REGISTRY, ",accessed\n", ",accessed,colour\n")),
     "registry-missing-column": Case(lambda p: _edit(p / REGISTRY, ",decimals,", ",")),
     "registry-value-nan": Case(lambda p: _edit(p / REGISTRY, ",85000000,", ",nan,")),
