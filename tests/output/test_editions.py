@@ -58,8 +58,16 @@ def two_editions(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _set_edition(root, 2026)
 
     def change(rows: list[dict[str, str]]) -> list[dict[str, str]]:
-        # the new source's figure is no longer the draft's: the row now differs from the draft
-        values = {CHANGED: {"value": str(NEW), "status": "differs"}, REMOVED: {"id": ADDED, "value": str(ADDED_VALUE)}}
+        # the new source's figure is no longer the draft's: the row now differs from the draft;
+        # an author who updates a value quotes the new source's words too
+        def requote(row: dict[str, str], old: str, new: str) -> str:
+            assert old in row["quote"], row["quote"]
+            return row["quote"].replace(old, new)
+
+        values = {r["id"]: v for r in rows for v in [
+            {"value": str(NEW), "status": "differs", "quote": requote(r, "56%", "58%")} if r["id"] == CHANGED else
+            {"id": ADDED, "value": str(ADDED_VALUE), "quote": requote(r, "100,000", "120,000")} if r["id"] == REMOVED
+            else {}]}
         return [{**row, **values.get(row["id"], {})} for row in rows]
 
     _rewrite_csv(root / "data/statistics.csv", change)
