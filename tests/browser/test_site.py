@@ -127,7 +127,7 @@ def test_provenance_shows_on_hover_and_on_keyboard_focus(tab: Page) -> None:
 
 
 def test_provenance_quotes_the_source_with_its_language_and_link(tab: Page) -> None:
-    page = tab.open("en/06-perspectives.html")
+    page = tab.open(f"en/{REPO.entry('06-perspectives.qmd').page('en')}")
     ref = page.locator("main .stat-ref:has(.provenance q.quote)").first
     ref.locator("a.stat-link").hover()
     quote = ref.locator(".provenance q.quote")

@@ -187,7 +187,7 @@ def check_usage(project: Project, registry: Registry, pages: dict[str, dict[str,
     findings: list[Finding] = []
     source = project.source_language.code
     registry_path = _rel(project, project.data_dir / "statistics.csv")
-    if source in pages:
+    if pages.get(source):  # no pages read (none built): nothing can be said about use
         shown = {sid for report in pages[source].values() for sid in report.prose_ids}
         for stat in registry:
             if stat.id not in shown:
