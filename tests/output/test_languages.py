@@ -103,6 +103,16 @@ KNOWN_WRONG_ZH_HANS = {
     r"人工智能基本法": "《人工智慧基本法》, the Taiwan statute's official title",
     r"《著作权与人工智能》": "《版权与人工智能》, the US Copyright Office's report",
     r"著作权(?:揭露|披露)法案": "版权披露法案",
+    r"社区媒体": "社交媒体",
+    r"研究社区": "研究界 (the research community)",
+    r"身心障碍": "残障",
+    r"登录(?:表|在)": "登记 (a register), not 登录 (logging in)",
+    r"深伪": "深度伪造",
+    r"侦测": "检测",
+    r"特定族群": "特定群体",
+    r"取径": "做法 (an approach)",
+    r"业者": "企业 (businesses)",
+    r"因应": "应对",
 }
 
 
