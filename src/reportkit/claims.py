@@ -25,7 +25,8 @@ from .textfile import read_text
 
 CLAIMS_FILE = "claims.csv"
 COLUMNS = ("id", "statement", "statement_en", "source", "checked_on", "recheck_by", "kind")
-Kind = Literal["case", "settlement", "regulation", "bill", "report", "product", "policy"]
+# "market": the state of a market or of work in it ("demand has grown", "studios have cut staff").
+Kind = Literal["case", "settlement", "regulation", "bill", "report", "product", "policy", "market"]
 # The marker in a chapter's Markdown, and the span pandoc makes of it in HTML.
 MARKER = re.compile(r"""\{\.claim\s+data-claim=["']([^"']+)["']\}""")
 SPAN_OPEN = re.compile(r'<span class="claim" data-claim="([^"]+)">')
