@@ -76,6 +76,11 @@ class UnknownStatisticError(ReportkitError, KeyError):
         return self.format()
 
 
+class NotebookError(ReportkitError):
+    """A chapter cannot be opened as a notebook (a generated chapter), or its notebook cannot be
+    written back (both files changed, a cell jupytext and reportkit read differently)."""
+
+
 class OutputError(ReportkitError):
     """The output folder (or the staging folder beside it) cannot be written: read-only, full disk."""
 

@@ -1,0 +1,122 @@
+"""`reportkit notebook`: chapters paired with Jupyter notebooks through jupytext, the .qmd the source."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from reportkit.cache import sources_fingerprint
+from reportkit.notebook import from_text, to_text
+
+from ..conftest import GOLDEN, ROOT, Result, assert_golden, copy_report
+
+# every chapter of the report, every language (the generated zh-Hans too: its text must survive as well)
+CHAPTERS = sorted(p.relative_to(ROOT).as_posix() for p in [*ROOT.glob("chapters/*/*.qmd"), *ROOT.glob("index.*.qmd")])
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_report(tmp_path_factory.mktemp("notebook") / "report")
+
+
+def _older(path: Path, than: Path) -> None:
+    stat = than.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - 10**9))
+
+
+def test_the_report_has_chapters_to_round_trip() -> None:
+    assert len(CHAPTERS) == 36  # 12 files (home page included) x 3 languages
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_round_trip_is_byte_identical(chapter: str, tmp_path: Path) -> None:
+    """.qmd -> .ipynb file (nbformat JSON, as Jupyter saves it) -> .qmd gives the same bytes:
+    front matter, `#|` options and inline expressions included."""
+    text = (ROOT / chapter).read_text(encoding="utf-8")
+    path = tmp_path / "chapter.ipynb"
+    nbformat.write(from_text(text), path)
+    notebook = nbformat.read(path, as_version=4)
+    assert notebook.cells[0].cell_type == "raw" and notebook.cells[0].source.startswith("---\ntitle:")
+    assert to_text(notebook) == text
+
+
+def test_notebook_keeps_options_and_inline_expressions_as_text() -> None:
+    notebook = from_text((ROOT / "chapters/en/05-economy.qmd").read_text(encoding="utf-8"))
+    code = [c.source for c in notebook.cells if c.cell_type == "code"]
+    assert any(c.startswith("#| label: fig-economy-exposure\n#| fig-cap:") for c in code)
+    assert any('`{python} stat("' in c.source for c in notebook.cells if c.cell_type == "markdown")
+
+
+def test_create_then_sync_both_ways(report: Path, run_cli: Callable[..., Result]) -> None:
+    chapter = report / "chapters/en/05-economy.qmd"
+    original = chapter.read_bytes()
+    paired = chapter.with_suffix(".ipynb")
+    result = run_cli("--project", report, "notebook", chapter)
+    assert result.code == 0, result.err
+    assert result.out.startswith("chapters/en/05-economy.ipynb: created")
+    assert run_cli("--project", report, "notebook", chapter).out.startswith("chapters/en/05-economy.ipynb: unchanged")
+
+    # an edit made in Jupyter (and saved later than the .qmd) is written back to the .qmd
+    notebook = nbformat.read(paired, as_version=4)
+    cell = next(c for c in notebook.cells if c.cell_type == "markdown" and "`{python} stat(" in c.source)
+    cell.source = cell.source.replace("Generative AI", "Generative artificial intelligence", 1)
+    notebook.cells[1].metadata["tags"] = ["added-in-jupyter"]  # not written to the .qmd
+    nbformat.write(notebook, paired)
+    result = run_cli("--project", report, "notebook", chapter)
+    assert result.out.startswith("chapters/en/05-economy.ipynb: written back"), result.err
+    expected = original.decode("utf-8").replace(cell.source.replace("Generative artificial intelligence",
+                                                                    "Generative AI", 1), cell.source, 1)
+    assert chapter.read_text(encoding="utf-8") == expected != original.decode("utf-8")
+
+    # an edit of the .qmd (now the newer file) updates the notebook
+    chapter.write_bytes(original)
+    _older(paired, chapter)
+    assert run_cli("--project", report, "notebook", chapter).out.startswith("chapters/en/05-economy.ipynb: updated")
+    assert to_text(nbformat.read(paired, as_version=4)) == original.decode("utf-8")
+
+
+def test_an_invalid_notebook_edit_leaves_the_chapter(report: Path, run_cli: Callable[..., Result]) -> None:
+    chapter = report / "chapters/en/03-ethics.qmd"
+    before = chapter.read_bytes()
+    assert run_cli("--project", report, "notebook", chapter).code == 0
+    paired = chapter.with_suffix(".ipynb")
+    notebook = nbformat.read(paired, as_version=4)
+    notebook.cells.append(nbformat.v4.new_markdown_cell("{{< pagebreak >}}"))
+    nbformat.write(notebook, paired)
+    result = run_cli("--project", report, "notebook", chapter)
+    assert result.code == 1
+    assert_golden(result.err, GOLDEN / "errors" / "notebook-invalid-edit.txt")
+    assert chapter.read_bytes() == before
+
+
+def test_generated_chapters_are_not_opened(report: Path, run_cli: Callable[..., Result]) -> None:
+    result = run_cli("--project", report, "notebook", report / "chapters/zh-Hans/05-economy.qmd")
+    assert result.code == 1
+    assert_golden(result.err, GOLDEN / "errors" / "notebook-generated-chapter.txt")
+    assert not (report / "chapters/zh-Hans/05-economy.ipynb").exists()
+
+
+def test_a_file_that_is_not_a_chapter_is_refused(report: Path, run_cli: Callable[..., Result]) -> None:
+    (report / "notes.qmd").write_text("---\ntitle: Notes\n---\n", encoding="utf-8")
+    result = run_cli("--project", report, "notebook", report / "notes.qmd")
+    assert result.code == 1
+    assert_golden(result.err, GOLDEN / "errors" / "notebook-not-a-chapter.txt")
+
+
+def test_paired_notebooks_are_not_sources(report: Path, run_cli: Callable[..., Result]) -> None:
+    """A paired notebook (and Jupyter's checkpoints) neither is a chapter, nor makes the site stale,
+    nor is committed."""
+    before = sources_fingerprint(report, ["zh-Hans"])
+    assert run_cli("--project", report, "notebook", report / "index.en.qmd").code == 0
+    checkpoints = report / "chapters/en/.ipynb_checkpoints"
+    checkpoints.mkdir(exist_ok=True)
+    (checkpoints / "01-introduction-checkpoint.ipynb").write_text("{}", encoding="utf-8")
+    assert run_cli("--project", report, "notebook", report / "chapters/en/01-introduction.qmd").code == 0
+    assert sources_fingerprint(report, ["zh-Hans"]) == before
+    for path in ("chapters/en/05-economy.ipynb", "index.en.ipynb", "chapters/en/.ipynb_checkpoints/x.ipynb"):
+        assert subprocess.run(["git", "-C", str(ROOT), "check-ignore", "-q", path]).returncode == 0, path
