@@ -12,6 +12,8 @@ import pytest
 
 from reportkit.cache import sources_fingerprint
 from reportkit.notebook import from_text, to_text
+from reportkit.project import ROOT_ENV
+from reportkit.stats import DATA_ENV, LANG_ENV, current_language
 
 from ..conftest import GOLDEN, ROOT, Result, assert_golden, copy_report
 
@@ -120,3 +122,14 @@ def test_paired_notebooks_are_not_sources(report: Path, run_cli: Callable[..., R
     assert sources_fingerprint(report, ["zh-Hans"]) == before
     for path in ("chapters/en/05-economy.ipynb", "index.en.ipynb", "chapters/en/.ipynb_checkpoints/x.ipynb"):
         assert subprocess.run(["git", "-C", str(ROOT), "check-ignore", "-q", path]).returncode == 0, path
+
+
+def test_a_paired_notebook_kernel_writes_figures_in_its_chapter_folder_language(
+        report: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Jupyter runs a paired notebook's kernel in the chapter's folder, with no REPORTKIT_LANG."""
+    for name in (LANG_ENV, DATA_ENV, ROOT_ENV, "QUARTO_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(report / "chapters/en")
+    assert current_language().code == "en"
+    monkeypatch.chdir(report)
+    assert current_language().code == "zh-Hant"  # the source language, as before
