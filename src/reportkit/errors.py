@@ -77,8 +77,8 @@ class UnknownStatisticError(ReportkitError, KeyError):
 
 
 class NotebookError(ReportkitError):
-    """A chapter cannot be opened as a notebook (a generated chapter), or its notebook cannot be
-    written back (both files changed, a cell jupytext and reportkit read differently)."""
+    """A file cannot be opened as a notebook (not a chapter, a generated chapter), a notebook's edit
+    is not a valid chapter, or jupytext and reportkit read a chapter's cells differently."""
 
 
 class OutputError(ReportkitError):

@@ -15,8 +15,8 @@ nothing runs twice). The notebook finds the data relative to itself: the site's 
 1. Markdown, in the chapter's language: the title, what running it needs and where the data go.
 2. Code: ``DATA = Path("../data")`` and the language (``REPORTKIT_DATA``, ``REPORTKIT_LANG``).
 3. The chapter: Markdown cells as written, and code cells with their ``#|`` options (comments to
-   Jupyter) and the outputs of the build. The front matter is in the notebook's metadata
-   (``reportkit.front-matter``), its title in the first cell.
+   Jupyter) and the outputs of the build. The front matter (its text) is in the notebook's
+   metadata (``reportkit.front-matter``), its title in the first cell.
 
 Inline expressions (`` `{python} stat("id")` ``) cannot run inside Markdown in Jupyter: a
 Markdown cell shows each one as the value the published page shows (as Markdown, without the
@@ -70,9 +70,9 @@ SETUP = """\
 import os
 from pathlib import Path
 
-DATA = Path({data!r})
-os.environ[{data_env!r}] = str(DATA.resolve())
-os.environ[{lang_env!r}] = {language!r}  # the language figures are written in
+DATA = Path("{data}")
+os.environ["{data_env}"] = str(DATA.resolve())
+os.environ["{lang_env}"] = "{language}"  # the language figures are written in
 """
 
 
@@ -138,8 +138,8 @@ def _shown_inline(markdown: str, inline: Iterator[InlineExpression], executed: E
 
 def published_notebook(chapter: Chapter, executed: Executed, language: Language, name: str) -> Notebook:
     """The executed notebook of `chapter` (see the module's docstring); `name` is its file name."""
-    source = from_text(chapter.text)
-    cells = source.cells[1:] if chapter.front and source.cells and source.cells[0].cell_type == "raw" else source.cells
+    cells = from_text(chapter.text).cells
+    front = cells.pop(0).source if chapter.front and cells and cells[0].cell_type == "raw" else ""
     if sum(c.cell_type == "code" for c in cells) != len(chapter.cells):
         raise NotebookError(f"jupytext reads {sum(c.cell_type == 'code' for c in cells)} code cells here, "
                             f"reportkit {len(chapter.cells)}", chapter.path, 1)
@@ -167,7 +167,7 @@ def published_notebook(chapter: Chapter, executed: Executed, language: Language,
     _number(out)
     notebook = nbformat.v4.new_notebook(cells=_with_ids(out), metadata={  # type: ignore[no-untyped-call]
         "kernelspec": KERNELSPEC, "language_info": {"name": "python"},
-        "reportkit": {"language": language.code, "front-matter": chapter.front},
+        "reportkit": {"language": language.code, "front-matter": front},
     })
     nbformat.validate(notebook)
     return notebook
@@ -178,25 +178,22 @@ def notebook_bytes(notebook: Notebook) -> bytes:
 
 
 def write_published(output: Path, items: list[tuple[Chapter, ChapterEntry, Language, Executed]],
-                    datapackage: Path | None = None) -> list[Path]:
+                    datapackage: Path) -> None:
     """Write each chapter's notebook to `output`/notebooks/ and list them in the site's
     `datapackage.json` (key `notebooks`: path from the descriptor, language, chapter, title)."""
     folder = output / NOTEBOOKS_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    written, listed = [], []
+    listed = []
     for chapter, entry, language, executed in items:
         name = notebook_name(entry, language.code)
-        path = folder / name
-        path.write_bytes(notebook_bytes(published_notebook(chapter, executed, language, name)))
-        written.append(path)
+        (folder / name).write_bytes(notebook_bytes(published_notebook(chapter, executed, language, name)))
         listed.append({"path": f"../{NOTEBOOKS_DIR}/{name}", "mediatype": MEDIA_TYPE, "language": language.code,
                        "chapter": entry.source(language.code), "title": chapter.title})
-    if datapackage is not None and datapackage.is_file():
+    if datapackage.is_file():
         descriptor = json.loads(datapackage.read_text(encoding="utf-8"))
         descriptor["notebooks"] = listed
         datapackage.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
                                encoding="utf-8")
-    return written
 
 
 # --- paired notebooks for authors -------------------------------------------------------------

@@ -11,7 +11,10 @@ import nbformat
 import pytest
 
 from reportkit.cache import sources_fingerprint
-from reportkit.notebook import from_text, to_text
+from reportkit.chapter import INLINE, Chapter, InlineExpression, parse
+from reportkit.engine.kernel import Executed
+from reportkit.i18n import LANGUAGES
+from reportkit.notebook import INLINE_TAG, from_text, notebook_bytes, published_notebook, to_text
 from reportkit.project import ROOT_ENV
 from reportkit.stats import DATA_ENV, LANG_ENV, current_language
 
@@ -133,3 +136,44 @@ def test_a_paired_notebook_kernel_writes_figures_in_its_chapter_folder_language(
     assert current_language().code == "en"
     monkeypatch.chdir(report)
     assert current_language().code == "zh-Hant"  # the source language, as before
+
+
+def test_published_notebook_shows_inline_values_and_recomputes_them() -> None:
+    """Built from a chapter and an execution record: Markdown shows each inline value as published,
+    a tagged code cell after the paragraph evaluates the same expressions with those values as
+    outputs, and every code cell keeps its own outputs and `#|` options."""
+    chapter = parse(ROOT / "chapters/en/05-economy.qmd")
+    executed = Executed(
+        outputs={c.index: [{"output_type": "stream", "name": "stdout", "text": f"out {c.index}\n"}]
+                 for c in chapter.cells},
+        inline={item.key: {"text/markdown": f'[v{n}]{{.stat data-stat="s{n}"}}', "text/plain": f"v{n}"}
+                for n, item in enumerate(chapter.inline)})
+    notebook = published_notebook(chapter, executed, LANGUAGES["en"], "05-economy.en.ipynb")
+    nbformat.validate(notebook)
+    markdown = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    assert "`{python}" not in markdown and "v0" in markdown and "{.stat" not in markdown
+    inline = [c for c in notebook.cells if INLINE_TAG in c.metadata.get("tags", [])]
+    shown = [o["data"]["text/plain"] for c in inline for o in c.outputs]
+    assert shown == [f"v{n}" for n in range(len(chapter.inline))]
+    assert ", ".join(c.source for c in inline) == ", ".join(
+        "display(" + ", ".join(i.expr for i in group) + ")" for group in _groups(chapter))
+    code = [c for c in notebook.cells if c.cell_type == "code" and c not in inline][1:]  # after the setup cell
+    assert [c.source for c in code] == [
+        "\n".join(line for line in chapter.text.splitlines()[cell.line:cell.code_line - 1]) + "\n" + cell.code
+        if cell.options else cell.code for cell in chapter.cells]
+    assert [c.outputs[0]["text"] for c in code] == [f"out {cell.index}\n" for cell in chapter.cells]
+    assert notebook_bytes(notebook) == notebook_bytes(published_notebook(
+        chapter, executed, LANGUAGES["en"], "05-economy.en.ipynb")), "not reproducible"
+
+
+def _groups(chapter: Chapter) -> list[list[InlineExpression]]:
+    """The chapter's inline expressions grouped by the Markdown block (between cells, blank lines)
+    they are in: what jupytext makes one Markdown cell."""
+    cells = from_text(chapter.text).cells
+    groups, items = [], iter(chapter.inline)
+    for cell in cells:
+        if cell.cell_type == "markdown":
+            count = len(INLINE.findall(cell.source))
+            if count:
+                groups.append([next(items) for _ in range(count)])
+    return groups

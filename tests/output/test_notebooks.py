@@ -59,7 +59,7 @@ def test_every_chapter_is_published_as_an_executed_notebook(rendered_report: Pro
             intro, setup = notebook.cells[0], notebook.cells[1]
             assert intro.cell_type == "markdown" and intro.source.startswith(f"# {chapter.title}\n")
             assert f"{NOTEBOOKS_DIR}/{notebook_name(entry, language.code)}" in intro.source
-            assert f"DATA = Path({DATA_FROM_NOTEBOOK!r})" in setup.source and repr(language.code) in setup.source
+            assert f'DATA = Path("{DATA_FROM_NOTEBOOK}")' in setup.source and f'"{language.code}"' in setup.source
             code = [c for c in notebook.cells if c.cell_type == "code"]
             assert [c.execution_count for c in code] == list(range(1, len(code) + 1))
             inline = [c for c in code if INLINE_TAG in c.metadata.get("tags", [])]
