@@ -19,11 +19,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .convert import localize
 from .errors import ChartError, RegistryError
 from .i18n import Language
 from .numbers import format_value
 from .registry import fill_placeholders
-from .stats import current_data_dir, current_language, current_registry, localized
+from .stats import current_data_dir, current_language, current_registry, project_if_any
 from .textfile import csv_rows, read_text
 
 LABELS_FILE = "chart-labels.csv"
@@ -47,7 +48,7 @@ def label(term: str, language: Language) -> str:
     if term not in labels:
         raise RegistryError(f"no label for {term!r}: add a row to data/{LABELS_FILE}", path)
     row = labels[term]
-    text = row["en"] if language.code == "en" else localized(row["zh_hant"], language)
+    text = row["en"] if language.code == "en" else localize(row["zh_hant"], language, project_if_any())
     return fill_placeholders(text, current_registry(), language)
 
 

@@ -27,6 +27,7 @@ from .i18n import Language
 from .notebook import NOTEBOOKS_DIR, notebook_name
 from .project import ChapterEntry, Project, relative_href
 from .registry import Registry, Statistic, fill_placeholders
+from .stats import current_registry
 
 ASSETS = ("site.css", "language.js", "charts.js", "provenance.js", "search.js", "favicon.svg")
 VEGA_BUNDLE = "vega.js"  # Vega, Vega-Lite and Vega-Embed, one script for every chart
@@ -45,11 +46,7 @@ def localized_field(row: Statistic | Claim, name: str, language: Language, proje
         text = localize(str(getattr(row, name)), language, project)
     if not isinstance(row, Statistic):
         return text
-    if project is None:
-        from .stats import current_registry
-
-        return fill_placeholders(text, current_registry(), language, row)
-    return fill_placeholders(text, project.registry, language, row)
+    return fill_placeholders(text, project.registry if project else current_registry(), language, row)
 
 
 CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")

@@ -60,13 +60,6 @@ def project_if_any() -> Project | None:
         raise
 
 
-def localized(text: str, language: Language) -> str:
-    """Data text written in the source language (chart labels) as `language` shows it."""
-    from .convert import localize
-
-    return localize(text, language, project_if_any())
-
-
 def current_language() -> Language:
     code = os.environ.get(LANG_ENV) or os.environ.get("QUARTO_PROFILE", "").split(",")[0]
     if code in LANGUAGES:
