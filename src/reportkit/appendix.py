@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .claims import marked_claims
+from .claims import Claims, marked_claims
 from .convert import localize
 from .errors import ChapterSyntaxError, RegistryError
 from .i18n import LANGUAGES, Language
@@ -25,7 +25,7 @@ from .markup import escape_markdown
 from .project import CHAPTERS_DIR, Project, relative_href
 from .registry import STATUSES, Statistic, fill_placeholders
 from .site import localized_field, quote_source
-from .stats import Stat, current_language, current_project, current_registry
+from .stats import Stat, current_data_dir, current_language, current_project, current_registry, project_if_any
 from .textfile import csv_rows, read_text
 
 STAT_CALL = re.compile(r"""stat\(\s*["']([a-z0-9-]+)["']\s*\)""")
@@ -47,7 +47,7 @@ def _cell(markdown: str) -> str:
 
 def _text(text: str, language: Language, row: Statistic | None = None) -> str:
     """Source-language text from data/ for `language`, placeholders filled, as Markdown text."""
-    return escape_markdown(fill_placeholders(localize(text, language, current_project()), current_registry(),
+    return escape_markdown(fill_placeholders(localize(text, language, project_if_any()), current_registry(),
                                              language, row))
 
 
@@ -63,7 +63,7 @@ def _quote(stat: Statistic, language: Language) -> str:
 
 def _field(stat: Statistic, name: str, language: Language) -> str:
     """A registry text field for `language`, as Markdown text."""
-    return escape_markdown(localized_field(stat, name, language, current_project()))
+    return escape_markdown(localized_field(stat, name, language, project_if_any()))
 
 
 def _table(header: list[str], rows: list[list[str]]) -> MarkdownBlock:
@@ -142,7 +142,8 @@ def statistics_table() -> MarkdownBlock:
     """Every statistic: value, measure, scope, source and locator, status, where used."""
     language = current_language()
     registry = current_registry()
-    usage = _usage(current_project().root, language.code)
+    project = project_if_any()
+    usage = _usage(project.root, language.code) if project else {}  # outside the project: not known
     t = language.t
     header = [t("value"), t("measure"), t("source"), t("status"), t("used-in")]
     rows = []
@@ -164,13 +165,13 @@ def claims_table() -> MarkdownBlock:
     """Every time-sensitive claim: what it states, its source, when it was last checked, when it
     must be checked again, and where the chapters make it."""
     language = current_language()
-    project = current_project()
-    usage = _usage(project.root, language.code, "claims")
+    project = project_if_any()
+    usage = _usage(project.root, language.code, "claims") if project else {}  # outside the project: not known
     t = language.t
     header = [t("claim"), t("source"), t("claim-checked"), t("claim-recheck"), t("used-in")]
     sep = "、" if language.code.startswith("zh") else ", "
     rows = []
-    for claim in project.claims:
+    for claim in project.claims if project else Claims.load(current_data_dir()):
         used = sep.join(f"[{label}]({page}){{.xref}}" for label, page in usage.get(claim.id, []))
         rows.append([f"[]{{#claim-{claim.id}}}{localized_field(claim, 'statement', language, project)}",
                      f"[@{claim.source}]", language.date(claim.checked_on), language.date(claim.recheck_by), used])
@@ -212,7 +213,7 @@ def draft_differences() -> MarkdownBlock:
 def corrections_table() -> MarkdownBlock:
     """Non-numeric corrections of the draft, from ``data/corrections.csv``."""
     language = current_language()
-    path = current_project().data_dir / CORRECTIONS_FILE
+    path = current_data_dir() / CORRECTIONS_FILE
     records = csv_rows(path, RegistryError)
     zh = language.code.startswith("zh")
     rows = []

@@ -65,12 +65,18 @@ def file_hash(path: Path) -> str | None:
 SOURCES = ("chapters", "data", "bib")
 
 
+def _paired_notebook(path: Path) -> bool:
+    """A notebook `reportkit notebook` pairs with a chapter (or Jupyter's checkpoint of one): not a
+    source; its edits reach the build only when written back to the .qmd."""
+    return path.suffix == ".ipynb" or ".ipynb_checkpoints" in path.parts
+
+
 def sources_fingerprint(root: Path, generated: list[str]) -> str:
     """The sources of a build: chapters (not the generated language folders), data, the
     bibliography and the Quarto configuration."""
     skip = {root / "chapters" / code for code in generated}
     files = [p for folder in SOURCES for p in sorted((root / folder).rglob("*"))
-             if p.is_file() and not any(parent in skip for parent in p.parents)]
+             if p.is_file() and not any(parent in skip for parent in p.parents) and not _paired_notebook(p)]
     files += sorted(root.glob("_quarto*.yml"))
     return digest(*(digest(p.relative_to(root).as_posix(), p.read_bytes()) for p in files))
 

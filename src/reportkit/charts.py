@@ -24,7 +24,7 @@ from .errors import ChartError, RegistryError
 from .i18n import Language
 from .numbers import format_value
 from .registry import fill_placeholders
-from .stats import current_language, current_project, current_registry
+from .stats import current_data_dir, current_language, current_registry, project_if_any
 from .textfile import csv_rows, read_text
 
 LABELS_FILE = "chart-labels.csv"
@@ -43,12 +43,12 @@ def _labels(path: Path, mtime: float) -> dict[str, dict[str, str]]:
 
 def label(term: str, language: Language) -> str:
     """A chart label (a category of a table, or a column name) in `language`."""
-    path = current_project().data_dir / LABELS_FILE
+    path = current_data_dir() / LABELS_FILE
     labels = _labels(path, path.stat().st_mtime)
     if term not in labels:
         raise RegistryError(f"no label for {term!r}: add a row to data/{LABELS_FILE}", path)
     row = labels[term]
-    text = row["en"] if language.code == "en" else localize(row["zh_hant"], language, current_project())
+    text = row["en"] if language.code == "en" else localize(row["zh_hant"], language, project_if_any())
     return fill_placeholders(text, current_registry(), language)
 
 
@@ -131,14 +131,14 @@ def bar_chart(table: str, value: str, category: str, *, unit: str, group: str | 
     import pandas as pd
 
     language = current_language()
-    path = current_project().data_dir / table
+    path = current_data_dir() / table
     frame = pd.read_csv(io.StringIO(read_text(path, RegistryError)))
     for column, wanted in (where or {}).items():
         values = [wanted] if isinstance(wanted, str) else wanted
         frame = frame[frame[column].astype(str).isin(values)]
     if frame.empty:
-        raise RegistryError(f"no rows of {table} match {where}", current_project().data_dir / table)
-    one_base(list(frame[BASE_COLUMN]) if BASE_COLUMN in frame.columns else [], current_project().data_dir / table)
+        raise RegistryError(f"no rows of {table} match {where}", current_data_dir() / table)
+    one_base(list(frame[BASE_COLUMN]) if BASE_COLUMN in frame.columns else [], current_data_dir() / table)
     order = list(dict.fromkeys(label(str(v), language) for v in frame[category]))
     rows = pd.DataFrame({
         "category": [label(str(v), language) for v in frame[category]],

@@ -206,6 +206,19 @@ def cmd_stamp(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_notebook(args: argparse.Namespace) -> int:
+    from .notebook import sync
+
+    project = _project(args)
+    chapter = Path(args.chapter).resolve()
+    notebook, done = sync(project, chapter)
+    print(f"{notebook.relative_to(project.root).as_posix()}: {done}")
+    if done in ("created", "updated", "unchanged"):
+        print(f"Open it in JupyterLab or VS Code; after saving, run `reportkit notebook {args.chapter}` again "
+              f"to write your edits back to {chapter.name} (the source the build reads).")
+    return 0
+
+
 def cmd_preview(args: argparse.Namespace) -> int:
     from .engine import embedded
     from .preview import serve, watch
@@ -324,6 +337,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     stamp.add_argument("files", nargs="*", metavar="FILE", help="translated chapter files")
     stamp.set_defaults(func=cmd_stamp)
+
+    notebook = sub.add_parser(
+        "notebook", help="open a chapter as a Jupyter notebook paired with its .qmd",
+        description="Create <chapter>.ipynb beside the chapter (jupytext), or synchronise the pair the way "
+                    "`jupytext --sync` does: the more recently modified file wins, and edits made in the "
+                    "notebook are validated and written back to the .qmd, which stays the source the build "
+                    "reads. Generated (zh-Hans) chapters cannot be opened.",
+    )
+    notebook.add_argument("chapter", metavar="CHAPTER", help="a chapter file, e.g. chapters/en/05-economy.qmd")
+    notebook.set_defaults(func=cmd_notebook)
     return parser
 
 

@@ -58,10 +58,13 @@ def to_hans(text: str, glossary: Path | None = None) -> str:
     return re.sub(r"\x02(\d+)\x03", lambda m: kept[int(m.group(1))], converted)
 
 
-def localize(text: str, language: Language, project: Project) -> str:
+def localize(text: str, language: Language, project: Project | None) -> str:
     """Text written in the source language (registry fields, chart labels, generated tables)
     as shown in `language`: a generated language gets the same conversion, glossary included,
-    as its chapters."""
+    as its chapters. With no project (a published notebook run beside the site's data alone),
+    Simplified-script text is converted by OpenCC without the project's glossary."""
+    if project is None:
+        return to_hans(text) if "Hans" in language.babel else text
     if not project.is_generated(language):
         return text
     return to_hans(text, project.root / GLOSSARY_FILE)

@@ -76,6 +76,11 @@ class UnknownStatisticError(ReportkitError, KeyError):
         return self.format()
 
 
+class NotebookError(ReportkitError):
+    """A file cannot be opened as a notebook (not a chapter, a generated chapter), a notebook's edit
+    is not a valid chapter, or jupytext and reportkit read a chapter's cells differently."""
+
+
 class OutputError(ReportkitError):
     """The output folder (or the staging folder beside it) cannot be written: read-only, full disk."""
 

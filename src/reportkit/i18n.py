@@ -47,6 +47,7 @@ _UI_KEYS = (
     "edition", "pdf", "value", "used-in", "stale", "horizon-passed", "changes", "changes-intro",
     "status-secondary", "quote", "read-at", "accessed",
     "as-of", "claim", "claim-checked", "claim-recheck",
+    "notebook", "notebook-intro",
 )
 
 LANGUAGES: dict[str, Language] = {
@@ -63,6 +64,12 @@ LANGUAGES: dict[str, Language] = {
                 "預測的目標年份已過", "本版更新", "本頁比較本版與前一版次的統計數字、引用文獻與相關句子。",
                 "轉引自二手報導", "來源原文", "原文出處", "查閱日期",
                 "本版內容查核至", "時效性陳述", "最後查核", "下次查核",
+                "下載本章的 Jupyter 筆記本",
+                "本筆記本是報告發布時執行的「{title}」一章，含執行結果。要重新執行，需要 Python、Jupyter 與 "
+                "reportkit（`pip install reportkit jupyterlab`），以及報告的資料：網站的 `data/` 資料夾"
+                "（`statistics.csv` 與各資料表），放在本筆記本所在資料夾的旁邊：\n\n```\n{layout}\n```\n\n"
+                "第一個程式碼儲存格設定資料的位置（`DATA`；資料放在別處時請修改）與數字的書寫語言。內文中的數字照"
+                "發布時的樣子顯示；含數字的段落之後的程式碼儲存格，會從資料重新計算這些數字。",
             ), strict=True)),
         ),
         Language(
@@ -76,6 +83,12 @@ LANGUAGES: dict[str, Language] = {
                 "预测的目标年份已过", "本版更新", "本页比较本版与前一版次的统计数字、引用文献与相关句子。",
                 "转引自二手报道", "来源原文", "原文出处", "查阅日期",
                 "本版内容核查至", "时效性陈述", "最后核查", "下次核查",
+                "下载本章的 Jupyter 笔记本",
+                "本笔记本是报告发布时运行的「{title}」一章，含运行结果。要重新运行，需要 Python、Jupyter 与 "
+                "reportkit（`pip install reportkit jupyterlab`），以及报告的数据：网站的 `data/` 文件夹"
+                "（`statistics.csv` 与各数据表），放在本笔记本所在文件夹的旁边：\n\n```\n{layout}\n```\n\n"
+                "第一个代码单元格设置数据的位置（`DATA`；数据放在别处时请修改）与数字的书写语言。正文中的数字按"
+                "发布时的样子显示；含数字的段落之后的代码单元格，会从数据重新计算这些数字。",
             ), strict=True)),
         ),
         Language(
@@ -92,6 +105,14 @@ LANGUAGES: dict[str, Language] = {
                 "with the previous edition.",
                 "secondary source only", "Source's words", "Read at", "accessed",
                 "Research current to", "Time-sensitive claim", "Last checked", "Re-check by",
+                "Download this chapter as a Jupyter notebook",
+                "This notebook is the chapter “{title}” as the published report ran it, outputs included. To run "
+                "it again you need Python with Jupyter and reportkit (`pip install reportkit jupyterlab`), and the "
+                "report's data: the website's `data/` folder (`statistics.csv` and the tables), placed beside the "
+                "folder that holds this notebook:\n\n```\n{layout}\n```\n\n"
+                "The first code cell says where the data are (`DATA`: change it if you keep them elsewhere) and "
+                "in which language figures are written. Each figure in the text is shown as published; the code "
+                "cell after a paragraph with figures computes them again from the data.",
             ), strict=True)),
         ),
     )

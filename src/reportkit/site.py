@@ -24,8 +24,10 @@ from .convert import localize
 from .datasets import publish_datasets
 from .errors import OutputError
 from .i18n import Language
+from .notebook import NOTEBOOKS_DIR, notebook_name
 from .project import ChapterEntry, Project, relative_href
 from .registry import Registry, Statistic, fill_placeholders
+from .stats import current_registry
 
 ASSETS = ("site.css", "language.js", "charts.js", "provenance.js", "search.js", "favicon.svg")
 VEGA_BUNDLE = "vega.js"  # Vega, Vega-Lite and Vega-Embed, one script for every chart
@@ -34,14 +36,17 @@ COLGROUP = re.compile(r"<colgroup>.*?</colgroup>\s*", re.S)  # pandoc's relative
 STAT_SPAN = re.compile(r'<span class="stat" data-stat="([a-z0-9-]+)">(.*?)</span>')
 
 
-def localized_field(row: Statistic | Claim, name: str, language: Language, project: Project) -> str:
+def localized_field(row: Statistic | Claim, name: str, language: Language, project: Project | None) -> str:
     """A registry text field (written in zh-Hant, with an English `_en` twin where it has one) for
-    `language`, a statistic's placeholders filled in. Plain text: whoever puts it in a page escapes it."""
+    `language`, a statistic's placeholders filled in. Plain text: whoever puts it in a page escapes it.
+    `project` is None in a published notebook run outside the project (see stats.project_if_any)."""
     if language.code == "en" and f"{name}_en" in type(row).model_fields:
         text = str(getattr(row, f"{name}_en"))
     else:
         text = localize(str(getattr(row, name)), language, project)
-    return fill_placeholders(text, project.registry, language, row) if isinstance(row, Statistic) else text
+    if not isinstance(row, Statistic):
+        return text
+    return fill_placeholders(text, project.registry if project else current_registry(), language, row)
 
 
 CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
@@ -200,7 +205,8 @@ class SiteWriter:
         return links
 
     def _render(self, language: Language, pages: dict[str, str], title: str, number: str | None, toc: str,
-                body: str, notice: str | None, prev: PageLink | None, next_: PageLink | None) -> Path:
+                body: str, notice: str | None, prev: PageLink | None, next_: PageLink | None,
+                notebook: str | None = None) -> Path:
         """Write the page `pages[language.code]`; `pages` is the same page in every language
         (paths relative to each language's folder)."""
         page = pages[language.code]
@@ -220,6 +226,7 @@ class SiteWriter:
             version=__version__, pdf=link(pdf) if pdf else None,
             changes=link(self.changes_page) if self.changes_page else None,
             charts='class="vega-chart"' in body,
+            notebook=f"{root}{notebook}" if notebook else None,
         )
         path = self.staging / language.code / page
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -233,7 +240,8 @@ class SiteWriter:
         pages = {lang.code: entry.page(lang.code) for lang in self.project.languages}
         return self._render(language, pages, self.titles[language.code][entry.name], entry.number,
                             toc, body, notice, links[position - 1] if position > 0 else None,
-                            links[position + 1] if position + 1 < len(links) else None)
+                            links[position + 1] if position + 1 < len(links) else None,
+                            f"{NOTEBOOKS_DIR}/{notebook_name(entry, language.code)}")
 
     def write_extra_page(self, language: Language, page: str, title: str, toc: str, body: str) -> Path:
         """A page outside the book (e.g. what changed since the last edition)."""

@@ -2,7 +2,9 @@
 
 Runs inside the chapter's kernel. The language comes from ``REPORTKIT_LANG``
 (set by the embedded engine and by the Quarto pre-render step), else from the
-active Quarto profile, else the source language.
+active Quarto profile, else the source language. The data come from the project's
+``data/``, or, for a published notebook run outside any project, from the folder
+``REPORTKIT_DATA`` names (the site's ``data/``, which holds the same files).
 """
 
 from __future__ import annotations
@@ -12,13 +14,14 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .errors import UnknownStatisticError, did_you_mean
+from .errors import ConfigError, UnknownStatisticError, did_you_mean
 from .i18n import LANGUAGES, Language
 from .markup import escape_markdown
-from .project import Project, find_root
+from .project import CHAPTERS_DIR, Project, find_root
 from .registry import Registry, Statistic
 
 LANG_ENV = "REPORTKIT_LANG"
+DATA_ENV = "REPORTKIT_DATA"  # set by a published notebook's first code cell (see notebook.py)
 
 
 @cache
@@ -35,15 +38,35 @@ def _registry(path: Path, mtime: float) -> Registry:
     return Registry.load(path.parent)
 
 
+def current_data_dir() -> Path:
+    """The folder of the registry and the tables: $REPORTKIT_DATA, else the project's data/."""
+    explicit = os.environ.get(DATA_ENV)
+    return Path(explicit) if explicit else current_project().data_dir
+
+
 def current_registry() -> Registry:
-    path = current_project().data_dir / "statistics.csv"
+    path = current_data_dir() / "statistics.csv"
     return _registry(path, path.stat().st_mtime if path.exists() else 0.0)
+
+
+def project_if_any() -> Project | None:
+    """The current project; None for a published notebook run outside any project, beside the
+    site's data (``REPORTKIT_DATA`` set and no project found)."""
+    try:
+        return current_project()
+    except ConfigError:
+        if os.environ.get(DATA_ENV):
+            return None
+        raise
 
 
 def current_language() -> Language:
     code = os.environ.get(LANG_ENV) or os.environ.get("QUARTO_PROFILE", "").split(",")[0]
     if code in LANGUAGES:
         return LANGUAGES[code]
+    folder = Path.cwd()  # a kernel run beside its chapter (a paired notebook): the chapter's folder
+    if folder.parent.name == CHAPTERS_DIR and folder.name in LANGUAGES:
+        return LANGUAGES[folder.name]
     return current_project().source_language
 
 
@@ -63,6 +86,9 @@ class Stat:
 
     def __str__(self) -> str:
         return self.text
+
+    def __repr__(self) -> str:  # what Jupyter shows as the plain-text form of a statistic
+        return f"{self.text} [{self.statistic.id}]"
 
 
 def stat(stat_id: str) -> Stat:

@@ -28,6 +28,7 @@ from ..edition import EditionDiff, compare, git, previous_edition_tag, to_markdo
 from ..errors import BibliographyError, ChapterSyntaxError, ChecksFailedError, did_you_mean
 from ..generate import generate
 from ..i18n import Language
+from ..notebook import write_published
 from ..pdf import build_timestamp, chapter_heading, pdf_name, render_book
 from ..project import ChapterEntry, Project
 from ..site import SiteWriter, localized_field, publish, staging_dir
@@ -282,6 +283,8 @@ def render(project: Project, progress: Progress | None = None,
             for future in [pool.submit(task) for task in tasks]:
                 future.result()
         site.write_common(cache)
+        write_published(staging, [(job.chapter, job.entry, job.language, executed[id(job)]) for job in all_jobs],
+                        staging / "data" / "datapackage.json")
         if "html" in formats:
             pagefind.index(staging)
         report.findings = run_checks(project, staging, pdfs="pdf" in formats)
