@@ -12,7 +12,7 @@ from rich.console import Console
 
 from . import __version__
 from .check.findings import Severity
-from .errors import ReportkitError, debugging, describe
+from .errors import ReportkitError, debugging, describe, did_you_mean
 from .project import Project, find_root
 
 err_console = Console(stderr=True, highlight=False)
@@ -194,15 +194,60 @@ def cmd_trace(args: argparse.Namespace) -> int:
     return 0
 
 
+def _named_files(project: Project, names: list[str]) -> list[Path]:
+    """Files named on the command line: relative to the working folder inside the project, else
+    to the project."""
+    here = Path.cwd().resolve()
+    base = here if here.is_relative_to(project.root.resolve()) else project.root
+    return [base / name for name in names]
+
+
 def cmd_stamp(args: argparse.Namespace) -> int:
-    from .translation import stamp
+    from .translation import source_changes, stale, stamp
 
     project = _project(args)
-    changed = stamp(project, [Path(p) for p in args.files])
+    pending = stale(project)
+    if args.all and args.files:
+        raise ReportkitError("name the files to stamp, or --all, not both")
+    if not args.files and not args.all:
+        if not pending:
+            print("every translation already records its current source")
+            return 0
+        for item in pending:
+            print(item.path.relative_to(project.root).as_posix())
+        print(f"reportkit: {len(pending)} stale translation(s), listed above: stamp the ones you updated "
+              "(`reportkit stamp FILE…`), or every one with `--all`; `reportkit translation-diff` shows what "
+              "changed in their sources", file=sys.stderr)
+        return 1
+    paths = [item.path for item in pending] if args.all else _named_files(project, args.files)
+    by_path = {item.path.resolve(): item for item in pending}
+    changed = stamp(project, paths)
     for path in changed:
-        print(f"stamped {path.relative_to(project.root)}")
+        if not args.quiet:
+            print(source_changes(project, by_path[path.resolve()]), end="")
+        print(f"stamped {path.relative_to(project.root).as_posix()}")
     if not changed:
-        print("every translation already records its current source")
+        print("every named translation already records its current source")
+    return 0
+
+
+def cmd_translation_diff(args: argparse.Namespace) -> int:
+    from .translation import source_changes, stale
+
+    project = _project(args)
+    pending = stale(project)
+    if args.chapter:
+        known = {e.name for e in project.chapters}
+        name = Path(args.chapter).name
+        if name not in known:
+            raise ReportkitError(f"no chapter {args.chapter!r} in this report{did_you_mean(name, known)}")
+        pending = [item for item in pending if item.entry.name == name]
+    if not pending:
+        print("no stale translation" + (f" of {args.chapter}" if args.chapter else ""))
+        return 0
+    for item in pending:
+        print(f"# {item.path.relative_to(project.root).as_posix()}: its source changed since it was stamped")
+        print(source_changes(project, item))
     return 0
 
 
@@ -332,10 +377,14 @@ def build_parser() -> argparse.ArgumentParser:
     stamp = sub.add_parser(
         "stamp", help="record that translated chapters match their current source",
         description="After updating a translation, record the content hash of the source-language "
-                    "chapter it now matches (front matter `translation: source-hash:`). With no "
-                    "files, every stale translation is stamped.",
+                    "chapter it now matches (front matter `translation: source-hash:`), and show what "
+                    "changed in that source since the previous stamp. Only the files named are stamped "
+                    "(`--all`: every stale translation); with neither, the stale translations are listed "
+                    "and the command fails.",
     )
     stamp.add_argument("files", nargs="*", metavar="FILE", help="translated chapter files")
+    stamp.add_argument("--all", action="store_true", help="stamp every stale translation")
+    stamp.add_argument("-q", "--quiet", action="store_true", help="do not show the source changes")
     stamp.set_defaults(func=cmd_stamp)
 
     notebook = sub.add_parser(
@@ -347,6 +396,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     notebook.add_argument("chapter", metavar="CHAPTER", help="a chapter file, e.g. chapters/en/05-economy.qmd")
     notebook.set_defaults(func=cmd_notebook)
+
+    translation_diff = sub.add_parser(
+        "translation-diff", help="what changed in the source of each stale translation since its stamp",
+        description="For each stale translation (or those of CHAPTER), a unified diff of its source-language "
+                    "chapter between the version the translation was stamped against (found in git) and now.",
+    )
+    translation_diff.add_argument("chapter", nargs="?", metavar="CHAPTER",
+                                  help="a chapter file name, e.g. 05-economy.qmd (default: every chapter)")
+    translation_diff.set_defaults(func=cmd_translation_diff)
     return parser
 
 

@@ -57,6 +57,10 @@ class ChartError(RegistryError):
     """A chart cannot be drawn truthfully from its table (e.g. one axis mixes base populations)."""
 
 
+class ChartLabelsMissingError(RegistryError):
+    """Charts show terms (categories, groups, column names) that data/chart-labels.csv has no row for."""
+
+
 class BibliographyError(ReportkitError):
     """`bib/references.bib` has a malformed entry or a missing key."""
 
@@ -94,9 +98,14 @@ class ToolFailedError(ReportkitError):
 
 
 def describe(error: Exception, root: Path | None = None) -> str:
-    """Any error as the one line users see: `path:line: message` for theirs, the file for a
-    system error (full disk, permissions), and a plain report line for a bug in reportkit."""
+    """Any error as the one line users see: `path:line: message` for theirs (a generated
+    chapter's at its origin chapter), the file for a system error (full disk, permissions), and
+    a plain report line for a bug in reportkit."""
     if isinstance(error, ReportkitError):
+        if root is not None:
+            from .origin import error_at_origin  # reads the project's configuration
+
+            error = error_at_origin(error, root)
         return error.format(root) if error.path else f"reportkit: {error.message}"
     if isinstance(error, OSError):
         return ReportkitError(error.strerror or str(error), error.filename).format(root)
@@ -109,6 +118,21 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
     """" (did you mean 'x'?)" for the closest of `known` to a mistyped `name`, else ""."""
     close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.75)
     return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _subclasses(cls: type[ReportkitError]) -> Iterable[type[ReportkitError]]:
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def raised_in_code(name: str, message: str, root: Path) -> str:
+    """An exception a chapter's code raised, as users read it: reportkit's own (a missing chart
+    label, an unknown statistic) by its message alone, paths relative to the project; any other
+    with its class name (`ZeroDivisionError: division by zero`)."""
+    if name in {cls.__name__ for cls in _subclasses(ReportkitError)}:
+        return message.replace(f"{root.resolve().as_posix()}/", "").replace(f"{root.as_posix()}/", "")
+    return f"{name}: {message}" if name else message
 
 
 def debugging() -> bool:

@@ -84,7 +84,7 @@ def two_editions(tmp_path_factory: pytest.TempPathFactory) -> Path:
         text = chapter.read_text(encoding="utf-8")
         chapter.write_text(text.replace(f'data-claim="{CLAIM_REMOVED}"', f'data-claim="{CLAIM_ADDED}"'),
                            encoding="utf-8")
-    assert subprocess.run([sys.executable, "-m", "reportkit", "--project", str(root), "stamp"],
+    assert subprocess.run([sys.executable, "-m", "reportkit", "--project", str(root), "stamp", "--all"],
                           capture_output=True).returncode == 0
     return root
 

@@ -19,6 +19,7 @@ from functools import partial
 from pathlib import Path
 
 from .. import chapter as chapter_mod
+from .. import chartlabels
 from ..appendix import USAGE_ENV, statistic_usage
 from ..cache import BuildCache, Published, digest, environment, file_hash, site_fingerprint, sources_fingerprint
 from ..chapter import Chapter, translation_source_hash
@@ -191,6 +192,9 @@ def render(project: Project, progress: Progress | None = None,
         jobs = parse_language(project, language)
         check_citations(jobs, bib_keys)
         plans.append((language, jobs, cross_references(jobs)))
+    chartlabels.check_chapters(project.data_dir, project.root,
+                               [job.chapter for language, jobs, _ in plans if not project.is_generated(language)
+                                for job in jobs])
     source_jobs = plans[0][1]
     appendix = next(
         (j.entry for j in source_jobs
