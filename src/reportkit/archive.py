@@ -44,7 +44,7 @@ from .cache import CACHE_DIR, Published, digest
 from .edition import TAG_PREFIX, EditionError, git
 from .errors import ArchiveError, ReportkitError
 from .i18n import Language
-from .project import Project, relative_href
+from .project import ChapterEntry, Project, relative_href
 
 ARCHIVE_DIR = "editions"  # _site/editions/<year>/
 EDITIONS_PAGE = "editions.html"  # in each language's folder: every edition of the report
@@ -268,6 +268,17 @@ def publish_archive(archived: list[Archived], staging: Path) -> None:
     shutil.rmtree(staging / ARCHIVE_DIR, ignore_errors=True)  # a partial build starts from the last site
     for edition in archived:
         shutil.copytree(edition.site, staging / ARCHIVE_DIR / str(edition.tag.year))
+
+
+def stat_pages(staging: Path, language: Language, appendix: ChapterEntry | None,
+               older: int) -> tuple[str | None, str | None]:
+    """The pages holding the `#stat-<id>` anchors (the data & sources appendix) of the `older`
+    edition (when the site has it) and of this one, from the language's "what changed" page."""
+    if appendix is None:
+        return None, None
+    page = appendix.page(language.code)
+    old = posixpath.join("..", ARCHIVE_DIR, str(older), language.code, page)
+    return (old if (staging / language.code / old).is_file() else None), page
 
 
 def editions_page(project: Project, language: Language, archived: list[Archived]) -> tuple[str, str]:

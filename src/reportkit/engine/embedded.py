@@ -283,7 +283,8 @@ def render(project: Project, progress: Progress | None = None,
         def changes_page(language: Language, changes: EditionDiff) -> None:
             title = language.t("changes")
             measures = {stat.id: localized_field(stat, "measure", language, project) for stat in project.registry}
-            diff = to_markdown(changes, language, titles[language.code], measures)
+            diff = to_markdown(changes, language, titles[language.code], measures,
+                               archive_mod.stat_pages(staging, language, appendix, changes.base_edition))
             markdown = f"{language.t('changes-intro')}\n\n{diff}"
             toc, body = pandoc.to_html(markdown, _metadata(language, []), project.bibliography.path,
                                        project.chapter_dir(language))
