@@ -120,7 +120,7 @@ class ArchiveContext:
     year: int  # this (earlier) edition
     latest: int  # the newest edition
     latest_pages: dict[str, list[str]]  # language code -> the newest edition's pages
-    site_url: str | None  # this edition's address: <site-url>editions/<year>/
+    site_url: str | None  # the site's address (the latest edition's `reportkit: site-url:`)
 
     def key(self) -> str:
         return digest(json.dumps(asdict(self), sort_keys=True))
@@ -219,8 +219,7 @@ def build_archive(project: Project, render: RenderFn, notify: Notify, force: boo
     latest_pages = {lang.code: [e.page(lang.code) for e in project.chapters] for lang in project.languages}
     out = []
     for tag in earlier_editions(project):
-        url = f"{rk.site_url}{ARCHIVE_DIR}/{tag.year}/" if rk.site_url else None
-        context = ArchiveContext(tag.year, rk.edition, latest_pages, url)
+        context = ArchiveContext(tag.year, rk.edition, latest_pages, rk.site_url)
         out.append(_build_one(project, tag, context, render, notify, force))
     return out
 
@@ -268,6 +267,37 @@ def publish_archive(archived: list[Archived], staging: Path) -> None:
     shutil.rmtree(staging / ARCHIVE_DIR, ignore_errors=True)  # a partial build starts from the last site
     for edition in archived:
         shutil.copytree(edition.site, staging / ARCHIVE_DIR / str(edition.tag.year))
+
+
+FORWARD = """<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="refresh" content="0; url={href}">
+<link rel="canonical" href="{href}">
+<title>{title}</title>
+</head>
+<body><p><a href="{href}">{title}</a></p></body>
+</html>
+"""
+
+
+def write_forwarding(project: Project, staging: Path) -> None:
+    """The latest edition's permanent addresses (`editions/<year>/…`, where citations point):
+    while it is the latest, each forwards to the page at the usual address; once a newer
+    edition is published, the edition itself is built there."""
+    year = project.config.reportkit.edition
+    source = project.source_language
+    pages = [(f"{ARCHIVE_DIR}/{year}/index.html", "index.html", source)]
+    for language in project.languages:
+        pages += [(site_path(year, language.code, e.page(language.code)),
+                   site_path(None, language.code, e.page(language.code)), language) for e in project.chapters]
+    for path, target, language in pages:
+        href = html.escape(relative_href(path, target))
+        file = staging / path
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(FORWARD.format(lang=language.bcp47, href=href,
+                                       title=html.escape(project.book(language).title)), encoding="utf-8")
 
 
 def stat_pages(staging: Path, language: Language, appendix: ChapterEntry | None,

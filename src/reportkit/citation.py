@@ -2,8 +2,9 @@
 block for each language's home page and PDF.
 
 Everything comes from the configuration: the source language's book (title, authors), the
-edition, its `as-of` date and `reportkit: site-url:`. Without a site URL no URL is given:
-reportkit never invents one.
+edition, its `as-of` date and `reportkit: site-url:`. An edition is cited at its permanent
+address, `<site-url>editions/<year>/<lang>/`. Without a site URL no URL is given: reportkit
+never invents one.
 
 The block is written by citeproc (pandoc `--citeproc`) with the style and CSL locale the
 report cites its own sources in (pandoc's default, Chicago author-date; `lang` zh-TW, zh-CN,
@@ -18,6 +19,7 @@ import re
 
 import yaml
 
+from .archive import ARCHIVE_DIR
 from .cache import BuildCache, digest, environment
 from .i18n import Language
 from .project import Project
@@ -36,9 +38,13 @@ CITE_WORDS: dict[str, dict[str, str]] = {
 ENTRY = re.compile(rf"^::: \{{#ref-{REFERENCE_ID} [^}}]*\}}\n(.*?)\n:::$", re.M | re.S)
 
 
-def edition_url(site_url: str | None, language: Language) -> str | None:
-    """The address of one language's edition under `site_url` (None without one)."""
-    return f"{site_url}{language.code}/" if site_url else None
+def edition_url(site_url: str | None, year: int, language: Language | None = None) -> str | None:
+    """The permanent address of an edition (in one language) under `site_url` (None without one):
+    `editions/<year>/`, where the latest edition forwards to the usual addresses and an earlier
+    one is published (archive.py)."""
+    if not site_url:
+        return None
+    return f"{site_url}{ARCHIVE_DIR}/{year}/" + (f"{language.code}/" if language else "")
 
 
 def csl_reference(project: Project, language: Language, url: str | None) -> dict[str, object]:
@@ -76,7 +82,8 @@ def citation_entry(project: Project, language: Language, url: str | None, cache:
 def citation_section(project: Project, language: Language, site_url: str | None, cache: BuildCache) -> str:
     """The "How to cite this edition" section (Markdown) closing the home page and the PDF's
     summary: the citation, then the date the edition's research is current to."""
-    entry = citation_entry(project, language, edition_url(site_url, language), cache)
+    url = edition_url(site_url, project.config.reportkit.edition, language)
+    entry = citation_entry(project, language, url, cache)
     as_of = language.as_of(project.config.reportkit.as_of)
     return (f"\n\n## {CITE_WORDS[language.code]['heading']} {{#{CITE_ANCHOR} .unnumbered}}\n\n"
             f"::: {{.edition-citation}}\n{entry}\n\n{as_of}\n:::\n")
@@ -100,7 +107,7 @@ def cff_text(project: Project) -> str:
         "title": book.title, "authors": authors, "version": str(rk.edition),
     }
     if rk.site_url:
-        data["url"] = reference["url"] = rk.site_url
+        data["url"], reference["url"] = rk.site_url, edition_url(rk.site_url, rk.edition)
     data["keywords"] = [rk.slug]
     data["preferred-citation"] = reference
     header = (f"# Written by `reportkit citation` from _quarto.yml and _quarto-{source.code}.yml; "

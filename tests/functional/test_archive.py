@@ -264,10 +264,26 @@ def test_home_page_says_how_to_cite_its_edition(editions: tuple[Path, dict[str, 
     heading = block.find_previous("h2")
     assert heading is not None and heading.get_text() == CITE_HEADING[lang]
     text = " ".join(block.get_text().split())
-    url = f"{SITE_URL}{lang}/" if year == NEW else f"{SITE_URL}{ARCHIVE_DIR}/{year}/{lang}/"
+    url = f"{SITE_URL}{ARCHIVE_DIR}/{year}/{lang}/"  # the edition's permanent address
     for part in (TITLE[lang], EDITION[lang].format(year), AS_OF[lang].format(year), url):
         assert part in text, (part, text)
     assert [a["href"] for a in block.find_all("a")] == [url]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("page", ["index.html", "chapters/{lang}/01-jobs.html"])
+def test_latest_edition_permanent_address_forwards_to_it(editions: tuple[Path, dict[str, float], list[str]],
+                                                         lang: str, page: str) -> None:
+    """Citations give `editions/<year>/<lang>/`: for the latest edition it forwards to the usual
+    address (next year the edition itself is built there)."""
+    site = editions[0] / "_site"
+    path = site / ARCHIVE_DIR / str(NEW) / lang / page.format(lang=lang)
+    soup = _page(path)
+    refresh = soup.find("meta", attrs={"http-equiv": "refresh"})
+    assert refresh is not None
+    href = str(refresh["content"]).partition("url=")[2]
+    assert _resolve(path, href) == (site / lang / page.format(lang=lang)).resolve()
+    assert soup.html is not None and soup.html["lang"] == LANGUAGES[lang].bcp47
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -325,7 +341,7 @@ def test_archive_can_be_turned_off(editions: tuple[Path, dict[str, float], list[
     _edit(root / "_quarto.yml", f"  site-url: {SITE_URL}", f"  site-url: {SITE_URL}\n  archive: false")
     embedded.render(Project(root), allow_findings=True)
     site = root / "_site"
-    assert not (site / ARCHIVE_DIR).exists()
+    assert sorted(p.name for p in (site / ARCHIVE_DIR).iterdir()) == [str(NEW)]  # the forwarding addresses only
     assert _page(site / "en/index.html").select_one("footer a.editions-link") is None
 
 
@@ -363,7 +379,8 @@ def test_citation_file_is_citation_file_format(editions: tuple[Path, dict[str, f
     assert data["authors"] == [{"name": "測試作者"}]
     reference = data["preferred-citation"]
     assert {"authors", "title", "type"} <= set(reference) and reference["type"] == "report"
-    assert (reference["year"], reference["url"], reference["languages"]) == (rk.edition, SITE_URL, ["zh", "en"])
+    assert (reference["year"], reference["url"], reference["languages"]) == (
+        rk.edition, f"{SITE_URL}{ARCHIVE_DIR}/{rk.edition}/", ["zh", "en"])
     assert rk.as_of.isoformat() in reference["notes"]
     assert all(re.fullmatch(r"[a-z]{2,3}", code) for code in reference["languages"])
     assert re.match(r"^(https|http|ftp|sftp)://.+", data["url"])

@@ -300,6 +300,8 @@ def render(project: Project, progress: Progress | None = None,
             if base:
                 changes = compare(project, base)
                 tasks += [partial(changes_page, language, changes) for language in project.languages]
+            if archived is None:
+                archive_mod.write_forwarding(project, staging)
             if editions:
                 tasks += [partial(editions_page, language) for language in project.languages]
         if "pdf" in formats:
