@@ -1,6 +1,7 @@
 // Full-text search of this language's pages (Pagefind; its index is built with the site).
 // When the site holds earlier editions, every page carries its edition as a filter: the search
-// starts filtered to this page's edition, and results from another edition are marked.
+// starts filtered to this page's edition, and results from another edition are marked. (Pagefind
+// combines two values of one filter with "and": readers pick one edition at a time.)
 (function () {
   function start() {
     var element = document.getElementById("search");
@@ -13,6 +14,7 @@
       options.processResult = function (result) {
         var other = result.meta && result.meta.edition;
         if (other && other !== edition) result.meta.title = label.replace("{year}", other) + " " + (result.meta.title || "");
+        if (result.meta) delete result.meta.edition; // marked in the title, in the page's language
         return result;
       };
     }
