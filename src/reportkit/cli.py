@@ -116,6 +116,24 @@ def cmd_pre_render(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_citation(args: argparse.Namespace) -> int:
+    from .citation import CFF_FILE, cff_text
+
+    project = _project(args)
+    path, text = project.root / CFF_FILE, cff_text(project)
+    current = path.read_text(encoding="utf-8") if path.is_file() else None
+    if args.check:
+        if current != text:
+            raise ReportkitError(f"{CFF_FILE} does not match the configuration: run `reportkit citation`", path)
+        print(f"{CFF_FILE} matches the configuration")
+    elif current != text:
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {CFF_FILE}")
+    else:
+        print(f"{CFF_FILE} is up to date")
+    return 0
+
+
 def cmd_clean(args: argparse.Namespace) -> int:
     from .cache import CACHE_DIR
 
@@ -343,6 +361,14 @@ def build_parser() -> argparse.ArgumentParser:
                     "pre-render script; the embedded engine does it by itself.",
     )
     pre_render.set_defaults(func=cmd_pre_render)
+
+    citation = sub.add_parser(
+        "citation", help="write CITATION.cff from the configuration",
+        description="Write CITATION.cff (Citation File Format 1.2.0) from _quarto.yml and the source "
+                    "language's profile: title, authors, edition, as-of date and reportkit: site-url.")
+    citation.add_argument("--check", action="store_true",
+                          help="write nothing; exit 1 when CITATION.cff does not match the configuration")
+    citation.set_defaults(func=cmd_citation)
 
     clean = sub.add_parser("clean", help="remove the build cache (_cache/)",
                            description="Remove the build cache. It is safe to delete at any time; "

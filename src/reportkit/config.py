@@ -13,6 +13,7 @@ file and line.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -27,6 +28,7 @@ from .yamlfile import Lines, error_line, line_of, load_file, load_text
 CONFIG_FILE = "_quarto.yml"
 SITE_DIR = "_site"
 DEFAULT_CELL_TIMEOUT = 120  # seconds
+SITE_URL = re.compile(r"https?://[^\s/?#]+(/[^\s?#]*)?/")
 
 
 def profile_file(code: str) -> str:
@@ -81,6 +83,18 @@ class ReportkitSection(Strict):
     # Quarto has no execution time limit (its Jupyter runner waits forever); reportkit stops a
     # cell after this many seconds. A chapter may set its own in front matter `reportkit:`.
     cell_timeout: int = Field(DEFAULT_CELL_TIMEOUT, alias="cell-timeout", gt=0)
+    # Where the site is published (https://…/, ending in /): citations give readers this URL.
+    # Without it they give none (reportkit never invents one).
+    site_url: str | None = Field(None, alias="site-url")
+    # Publish every earlier `edition-<year>` tag under _site/editions/<year>/ (see archive.py).
+    archive: bool = True
+
+    @field_validator("site_url")
+    @classmethod
+    def _site_url(cls, v: str | None) -> str | None:
+        if v is not None and not SITE_URL.fullmatch(v):
+            raise ValueError(f"{v!r} is not an absolute http(s) URL ending in / (e.g. https://example.org/report/)")
+        return v
 
     @field_validator("languages")
     @classmethod

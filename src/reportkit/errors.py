@@ -139,6 +139,10 @@ def debugging() -> bool:
     return bool(os.environ.get(DEBUG_ENV))
 
 
+class ArchiveError(ReportkitError):
+    """An earlier edition (a git tag) cannot be read or built for the site's archive."""
+
+
 class ChecksFailedError(ReportkitError):
     """A render's checks found errors, so the build was not published."""
 
