@@ -48,7 +48,7 @@ def second_report(tmp_path_factory: pytest.TempPathFactory) -> Project:
     create(root, SOURCE)
     create(translated, TRANSLATION)
     add_translation(root, TRANSLATION, translated)
-    assert main(["--project", str(root), "stamp"]) == 0
+    assert main(["--project", str(root), "stamp", "--all", "--quiet"]) == 0
     assert main(["--project", str(root), "render", "--quiet"]) == 0
     return Project(root)
 
