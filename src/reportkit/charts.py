@@ -84,7 +84,7 @@ class Chart:
     def html(self) -> str:
         spec = json.dumps(self.spec, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
         data = f"{DATA_HREF}{self.table}"
-        link_text = {"en": "Data (CSV)", "zh-Hans": "数据（CSV）"}.get(self.language.code, "資料（CSV）")
+        link_text = self.language.t("data-csv")
         return (
             f'<div class="vega-chart" role="img" aria-label="">'
             f'<script type="application/json" class="vega-spec">{spec}</script>'

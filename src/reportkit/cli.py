@@ -11,7 +11,7 @@ from pathlib import Path
 from rich.console import Console
 
 from . import __version__
-from .check.findings import Severity
+from .check.findings import Finding, Severity
 from .errors import ReportkitError, debugging, describe, did_you_mean
 from .project import Project, find_root
 
@@ -282,18 +282,28 @@ def cmd_notebook(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_new(args: argparse.Namespace) -> int:
+    from .starter import create
+
+    target = Path(args.dir)
+    files = create(target, args.language)
+    print(f"wrote a report with source language {args.language} to {target} ({len(files)} files); "
+          f"next: cd {target} && reportkit render && reportkit check")
+    return 0
+
+
 def cmd_preview(args: argparse.Namespace) -> int:
-    from .engine import embedded
-    from .preview import serve, watch
+    from .preview import draft_build, serve, watch
 
     project = _project(args)
 
-    def rebuild() -> None:
+    def rebuild() -> list[Finding]:
         start = time.perf_counter()
-        report = embedded.render(Project(project.root), formats=frozenset({"html"}))
-        if not report.up_to_date:
+        up_to_date, executed, findings = draft_build(project.root)
+        if not up_to_date:
             err_console.print(f"rebuilt in {time.perf_counter() - start:.1f} s "
-                              f"({len(report.executed)} chapter(s) executed)")
+                              f"({executed} chapter(s) executed, {len(findings)} finding(s))")
+        return findings
 
     serve(project, args.host, args.port, rebuild, lambda: watch(project),
           ready=lambda url: err_console.print(f"Serving {project.output_dir.name}/ at {url} "
@@ -302,6 +312,8 @@ def cmd_preview(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .starter import DEFAULT_LANGUAGE, starter_languages
+
     parser = argparse.ArgumentParser(
         prog="reportkit",
         description="Render and check literate, multilingual reports whose every "
@@ -312,6 +324,19 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the report project (default: the folder with _quarto.yml "
                              "at or above the current one)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    new = sub.add_parser(
+        "new", help="write a small working report into a new folder",
+        description="Write a starter report into DIR (which must be missing or empty): one chapter with "
+                    "a statistic and a citation, data/statistics.csv and its README, bib/references.bib, "
+                    "_quarto.yml with the language profiles, a noxfile and a README. It renders and passes "
+                    "`reportkit check` as it is.",
+    )
+    new.add_argument("dir", metavar="DIR", help="the folder to create")
+    new.add_argument("--language", default=DEFAULT_LANGUAGE, choices=starter_languages(),
+                     help=f"the source language (default {DEFAULT_LANGUAGE}; zh-Hant comes with "
+                          "zh-Hans generated from it)")
+    new.set_defaults(func=cmd_new)
 
     render = sub.add_parser("render", help="build the site into the output folder (_site/)",
                             description="Execute the chapters that changed (the build cache keeps the "
@@ -336,7 +361,8 @@ def build_parser() -> argparse.ArgumentParser:
         "preview", help="serve the site on localhost and rebuild it when sources change",
         description="Build the HTML site, serve it on localhost, and rebuild it whenever a chapter, "
                     "data file, the bibliography or the configuration changes; open pages reload "
-                    "themselves. A failed rebuild prints its error and keeps serving the last good site.",
+                    "themselves, listing the checks' findings in an overlay and highlighting the text they are "
+                    "about. A failed rebuild prints its error and keeps serving the last good site.",
     )
     preview.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     preview.add_argument("--port", type=int, default=4242, help="port (default 4242; 0 picks a free one)")

@@ -89,6 +89,10 @@ class OutputError(ReportkitError):
     """The output folder (or the staging folder beside it) cannot be written: read-only, full disk."""
 
 
+class StarterError(ReportkitError):
+    """`reportkit new` cannot write a starter report (the folder is not empty, the language has no starter)."""
+
+
 class ToolMissingError(ReportkitError):
     """An external tool (pandoc, typst, quarto, a font, chromium) is not available."""
 

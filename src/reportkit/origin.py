@@ -30,11 +30,11 @@ def origin_path(project: Project, path: str | Path) -> tuple[str, str] | None:
     parts = PurePosixPath(rel.as_posix()).parts
     generated = project.config.reportkit.generated
     if len(parts) == 3 and parts[0] == CHAPTERS_DIR and parts[1] in generated:
-        return PurePosixPath(CHAPTERS_DIR, generated[parts[1]], parts[2]).as_posix(), parts[1]
+        return PurePosixPath(CHAPTERS_DIR, generated[parts[1]].from_, parts[2]).as_posix(), parts[1]
     name = parts[0] if len(parts) == 1 else ""
     code = name.removeprefix(HOME_PREFIX).removesuffix(HOME_SUFFIX)
     if name.startswith(HOME_PREFIX) and name.endswith(HOME_SUFFIX) and code in generated:
-        return f"{HOME_PREFIX}{generated[code]}{HOME_SUFFIX}", code
+        return f"{HOME_PREFIX}{generated[code].from_}{HOME_SUFFIX}", code
     return None
 
 

@@ -121,7 +121,11 @@ class Project:
 
     def origin(self, language: Language) -> Language:
         """The language a generated language is converted from."""
-        return LANGUAGES[self.config.reportkit.generated[language.code]]
+        return LANGUAGES[self.config.reportkit.generated[language.code].from_]
+
+    def conversion(self, language: Language) -> str:
+        """The OpenCC conversion a generated language is made with."""
+        return self.config.reportkit.generated[language.code].opencc
 
     def chapter_dir(self, language: Language) -> Path:
         return self.root / CHAPTERS_DIR / language.code
@@ -155,7 +159,7 @@ class Project:
 
         origin = self.origin(language)
         return generated_profile(read_text(self.root / profile_file(origin.code), ConfigError),
-                                 origin, language, self.root / GLOSSARY_FILE)
+                                 origin, language, self.root / GLOSSARY_FILE, self.conversion(language))
 
     def book(self, language: Language) -> Book:
         return self.profiles[language.code][0].book
