@@ -10,13 +10,17 @@ import difflib
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 DEBUG_ENV = "REPORTKIT_DEBUG"  # set: an unexpected error shows its traceback
 
 
 class ReportkitError(Exception):
     """Base class of every user-facing reportkit error."""
+
+    #: An error located in a generated chapter is reported at the chapter it is generated from
+    #: (see `origin`), unless the error is about the generated file itself.
+    about_generated_file: ClassVar[bool] = False
 
     def __init__(self, message: str, path: Path | str | None = None, line: int | None = None):
         super().__init__(message)
@@ -83,6 +87,8 @@ class UnknownStatisticError(ReportkitError, KeyError):
 class NotebookError(ReportkitError):
     """A file cannot be opened as a notebook (not a chapter, a generated chapter), a notebook's edit
     is not a valid chapter, or jupytext and reportkit read a chapter's cells differently."""
+
+    about_generated_file = True  # "this generated chapter cannot be opened" names the file itself
 
 
 class OutputError(ReportkitError):

@@ -44,7 +44,7 @@ def _note(code: str) -> str:
 
 def error_at_origin(error: ReportkitError, root: Path) -> ReportkitError:
     """`error`, moved to the origin chapter when it is about a generated one."""
-    if error.path is None:
+    if error.path is None or error.about_generated_file:
         return error
     try:
         located = origin_path(Project(root), error.path)
