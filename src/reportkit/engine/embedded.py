@@ -34,7 +34,7 @@ from ..project import ChapterEntry, Project
 from ..site import SiteWriter, localized_field, publish, staging_dir
 from ..tools import pagefind, pandoc
 from ..tools.typst import FONT_PATH_ENV
-from .kernel import Executed, execute_all
+from .kernel import DEFAULT_KERNEL, Executed, execute_all
 from .markdown import Assembler, Target, targets
 
 Progress = Callable[[str, str, str], None]  # (language, chapter or file name, event)
@@ -139,7 +139,8 @@ def execute_chapters(project: Project, jobs: list[Job], cache: BuildCache, notif
     """Each job's execution: from the cache when its source, language, environment and every
     file it read last time are unchanged; else run on the kernel pool (and cached)."""
     results: dict[int, Executed] = {}
-    keys = {id(job): digest("chapter", job.chapter.text, job.language.code, environment()) for job in jobs}
+    kernel = project.config.jupyter or DEFAULT_KERNEL
+    keys = {id(job): digest("chapter", job.chapter.text, job.language.code, kernel, environment()) for job in jobs}
     to_run: list[Job] = []
     reused = []
     for job in jobs:
@@ -161,7 +162,7 @@ def execute_chapters(project: Project, jobs: list[Job], cache: BuildCache, notif
     usage = cache.folder / "statistic-usage.json"
     write_if_changed(usage, json.dumps(statistic_usage(project), ensure_ascii=False, sort_keys=True, indent=1))
     execute_all([(job.chapter, job.language) for job in to_run], project.root, _workers(), done,
-                {USAGE_ENV: str(usage)}, project.config.reportkit.cell_timeout)
+                {USAGE_ENV: str(usage)}, project.config.reportkit.cell_timeout, kernel)
     return results, [f"{j.language.code}/{j.entry.name}" for j in to_run], reused
 
 
