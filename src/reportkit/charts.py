@@ -19,12 +19,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .convert import localize
 from .errors import ChartError, RegistryError
 from .i18n import Language
 from .numbers import format_value
 from .registry import fill_placeholders
-from .stats import current_data_dir, current_language, current_registry, project_if_any
+from .stats import current_data_dir, current_language, current_registry, localize, project_if_any
 from .textfile import csv_rows, read_text
 
 LABELS_FILE = "chart-labels.csv"

@@ -275,8 +275,6 @@ def _pair(before: list[str], after: list[str]) -> list[tuple[str | None, str | N
 
 
 def compare_sentences(old: Snapshot, new: Snapshot, ids: set[str], project: Project) -> list[SentenceChange]:
-    from .convert import GLOSSARY_FILE, to_hans
-
     out: list[SentenceChange] = []
     for language in project.languages:
         origin = project.origin(language).code if project.is_generated(language) else language.code
@@ -286,7 +284,7 @@ def compare_sentences(old: Snapshot, new: Snapshot, ids: set[str], project: Proj
             for snapshot in (old, new):
                 text = snapshot.chapters.get((origin, name), "")
                 if origin != language.code:
-                    text = to_hans(text, project.root / GLOSSARY_FILE)
+                    text = project.localize(text, language)
                 sides.append(_sentences(text, language))
             for before, after in _pair(*(
                     [x for x in side if ids & set(STAT_CALL.findall(x))] for side in sides)):

@@ -13,40 +13,25 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import jinja2
 
 from . import __version__
 from .cache import BuildCache, digest, environment
-from .claims import Claim, claim_spans
-from .convert import localize
+from .claims import claim_spans
 from .datasets import publish_datasets
 from .errors import OutputError
 from .i18n import Language
 from .notebook import NOTEBOOKS_DIR, notebook_name
 from .project import ChapterEntry, Project, relative_href
-from .registry import Registry, Statistic, fill_placeholders
-from .stats import current_registry
+from .registry import Registry, Statistic, quote_source
+from .stats import localized_field
 
 ASSETS = ("site.css", "language.js", "charts.js", "provenance.js", "search.js", "favicon.svg")
 VEGA_BUNDLE = "vega.js"  # Vega, Vega-Lite and Vega-Embed, one script for every chart
 ALIGN_STYLE = re.compile(r' style="text-align: (left|right|center);"')
 COLGROUP = re.compile(r"<colgroup>.*?</colgroup>\s*", re.S)  # pandoc's relative widths, as inline styles
 STAT_SPAN = re.compile(r'<span class="stat" data-stat="([a-z0-9-]+)">(.*?)</span>')
-
-
-def localized_field(row: Statistic | Claim, name: str, language: Language, project: Project | None) -> str:
-    """A registry text field (written in zh-Hant, with an English `_en` twin where it has one) for
-    `language`, a statistic's placeholders filled in. Plain text: whoever puts it in a page escapes it.
-    `project` is None in a published notebook run outside the project (see stats.project_if_any)."""
-    if language.code == "en" and f"{name}_en" in type(row).model_fields:
-        text = str(getattr(row, f"{name}_en"))
-    else:
-        text = localize(str(getattr(row, name)), language, project)
-    if not isinstance(row, Statistic):
-        return text
-    return fill_placeholders(text, project.registry if project else current_registry(), language, row)
 
 
 CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
@@ -68,12 +53,6 @@ def provenance_rows(rows: list[tuple[str, str]]) -> str:
 def quote_html(stat: Statistic) -> str:
     """The source's words, escaped, marked with their language (they are never translated)."""
     return f'<q class="quote" lang="{html.escape(stat.quote_lang)}">{html.escape(stat.quote)}</q>'
-
-
-def quote_source(stat: Statistic, language: Language) -> tuple[str, str]:
-    """Where the quote was read, as a label (the host of `quote_url`), and when ("accessed …")."""
-    host = urlsplit(stat.quote_url).hostname or stat.quote_url
-    return host, f"{language.t('accessed')} {stat.accessed.isoformat()}" if stat.accessed else ""
 
 
 def quote_link_html(stat: Statistic, language: Language) -> str:

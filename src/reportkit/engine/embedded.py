@@ -31,7 +31,8 @@ from ..i18n import Language
 from ..notebook import write_published
 from ..pdf import build_timestamp, chapter_heading, pdf_name, render_book
 from ..project import ChapterEntry, Project
-from ..site import SiteWriter, localized_field, publish, staging_dir
+from ..site import SiteWriter, publish, staging_dir
+from ..stats import localized_field
 from ..tools import pagefind, pandoc
 from ..tools.typst import FONT_PATH_ENV
 from .kernel import DEFAULT_KERNEL, Executed, execute_all
