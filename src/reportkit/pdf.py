@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .i18n import Language
 from .project import ChapterEntry, Project
+from .stopwatch import Stopwatch
 from .tools import pandoc
 from .tools.typst import compile_pdf, locate_fonts
 from .typefaces import TYPEFACES
@@ -49,8 +50,10 @@ def fonts_for(language: Language) -> list[Path]:
 
 
 def render_book(project: Project, language: Language, chapters: list[str], out_dir: Path,
-                nocite: list[str], appendix_page: str | None, timestamp: int) -> Path:
+                nocite: list[str], appendix_page: str | None, timestamp: int,
+                stopwatch: Stopwatch | None = None) -> Path:
     """Write `<slug>-<lang>.pdf` into `out_dir` from the chapters' Markdown (in book order)."""
+    stopwatch = stopwatch or Stopwatch()
     font_folders = fonts_for(language)
     face = TYPEFACES[language.code]
     book = project.book(language)
@@ -69,7 +72,8 @@ def render_book(project: Project, language: Language, chapters: list[str], out_d
     markdown = "\n\n".join(chapters)
     template = resources.files("reportkit").joinpath("templates", "book.typ")
     lua = resources.files("reportkit").joinpath("filters", "typst.lua")
-    with resources.as_file(template) as template_path, resources.as_file(lua) as lua_path:
+    with resources.as_file(template) as template_path, resources.as_file(lua) as lua_path, \
+            stopwatch.stage("pandoc"):
         source = pandoc.run(
             ["-f", "markdown-implicit_figures", "-t", "typst", f"--template={template_path}",
              f"--lua-filter={lua_path}", "--citeproc", f"--bibliography={project.bibliography.path}",
@@ -81,6 +85,7 @@ def render_book(project: Project, language: Language, chapters: list[str], out_d
     typ = out_dir / f".{language.code}-book.typ"
     typ.write_text(source, encoding="utf-8")
     output = out_dir / pdf_name(project, language)
-    compile_pdf(typ, output, font_folders, timestamp)
+    with stopwatch.stage("typst"):
+        compile_pdf(typ, output, font_folders, timestamp)
     typ.unlink()
     return output

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import functools
 import html
-import re
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from html.parser import HTMLParser
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -58,13 +58,42 @@ class PreviewState:
             self.error = error
 
 
+class _Landmarks(HTMLParser):
+    """Where a page's head ends and its body's content starts and ends (offsets into the text),
+    found by an HTML tokenizer: a `</body>` inside a script or a comment is not the body's end."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=False)
+        self.line_starts = [0]
+        for line in text.splitlines(keepends=True):
+            self.line_starts.append(self.line_starts[-1] + len(line))
+        self.at: dict[str, int] = {}
+        self.feed(text)
+        self.close()
+
+    def _offset(self) -> int:
+        line, column = self.getpos()
+        return self.line_starts[line - 1] + column
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "body":
+            self.at.setdefault("<body>", self._offset() + len(self.get_starttag_text() or ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("head", "body"):
+            self.at.setdefault(f"</{tag}>", self._offset())
+
+
 def _decorate(html_text: str, error: str | None) -> str:
     """An HTML response as served: the reload script, and the build error if there is one."""
     head = f'<link rel="stylesheet" href="{STYLE_PATH}">' if error else ""
     banner = f'<pre id="reportkit-build-error" role="alert">{html.escape(error)}</pre>' if error else ""
-    html_text = html_text.replace("</head>", f"{head}</head>", 1)
-    html_text = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + banner, html_text, count=1)
-    return html_text.replace("</body>", f'<script src="{RELOAD_PATH}"></script>\n</body>', 1)
+    inserts = {"</head>": head, "<body>": banner, "</body>": f'<script src="{RELOAD_PATH}"></script>\n'}
+    found = _Landmarks(html_text).at
+    for offset, text in sorted(((found[name], text) for name, text in inserts.items() if name in found),
+                               reverse=True):
+        html_text = html_text[:offset] + text + html_text[offset:]
+    return html_text
 
 
 ERROR_PAGE = """<!DOCTYPE html>

@@ -61,7 +61,7 @@ def _cycle(graph: dict[str, set[str]]) -> list[str]:
         path.append(module)
         for dep in sorted(graph[module]):
             if state.get(dep) == 1:
-                return path[path.index(dep):] + [dep]
+                return [*path[path.index(dep):], dep]
             if dep not in state and (found := visit(dep)):
                 return found
         state[module] = 2
