@@ -20,7 +20,7 @@ from typing import Any
 from .chapter import CITATION
 from .claims import CLAIMS_FILE, Claims
 from .config import profile_file
-from .errors import ReportkitError
+from .errors import EditionError
 from .i18n import LANGUAGES, Language
 from .markup import escape_markdown
 from .numbers import format_change, format_value
@@ -30,10 +30,6 @@ from .registry import REGISTRY_FILE, Registry, Statistic
 SAME_SENTENCE = 0.6  # wording similarity above which an old and a new sentence are one sentence edited
 STAT_CALL = re.compile(r"""`\{python\}\s*stat\(\s*["']([a-z0-9-]+)["']\s*\)\s*`""")
 TAG_PREFIX = "edition-"
-
-
-class EditionError(ReportkitError):
-    """A git revision cannot be read."""
 
 
 def git(root: Path, *args: str) -> str:

@@ -81,6 +81,10 @@ class NotebookError(ReportkitError):
     is not a valid chapter, or jupytext and reportkit read a chapter's cells differently."""
 
 
+class EditionError(ReportkitError):
+    """A git revision (a previous edition) cannot be read."""
+
+
 class OutputError(ReportkitError):
     """The output folder (or the staging folder beside it) cannot be written: read-only, full disk."""
 
