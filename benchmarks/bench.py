@@ -108,6 +108,10 @@ def change_data_value(root: Path) -> tuple[str, set[str]]:
     table and the chapters whose source reads it (what should run again)."""
     table = root / "data/upwork-2024-postings.csv"
     table.write_text(table.read_text(encoding="utf-8").replace(",-0.16,", ",-0.17,"), encoding="utf-8")
+    registry = root / "data/statistics.csv"  # the row derived from it follows, or the check fails the build
+    registry.write_text("\n".join(
+        line.replace(",-0.16,", ",-0.17,", 1) if line.startswith("upwork-customer-service-posts-change,") else line
+        for line in registry.read_text(encoding="utf-8").split("\n")), encoding="utf-8")
     readers = {f"{p.parent.name}/{p.name}" for p in (root / "chapters").rglob("*.qmd")
                if table.name in p.read_text(encoding="utf-8")}
     return table.name, readers
@@ -182,6 +186,16 @@ def preview_edit(root: Path) -> float:
 
 def main() -> None:
     rows: list[tuple[str, str, str]] = []
+    try:
+        measure(rows)
+    finally:  # what was measured before a failure is still shown
+        width = max((len(r[0]) for r in rows), default=0)
+        print(f"\nreportkit bench — {os.cpu_count()} cores, Python {sys.version.split()[0]}\n")
+        for label, value, target in rows:
+            print(f"{label:<{width}}  {value:<45} {target}")
+
+
+def measure(rows: list[tuple[str, str, str]]) -> None:
     with tempfile.TemporaryDirectory(prefix="reportkit-bench-") as tmp:
         root = copy_project(Path(tmp) / "report")
         cold, cold_peak, out = run(["render", "--timings"], root)
@@ -222,10 +236,6 @@ def main() -> None:
             rows.append((f"{COPIES}x report cold build", f"{big:.1f} s = {big / cold:.1f}x the 1x build", "≤ 10x"))
             rows.append(("peak memory, 1x / 10x (process tree)",
                          f"{cold_peak / 2**20:.0f} MiB / {big_peak / 2**20:.0f} MiB", "< 2 GB"))
-    width = max(len(r[0]) for r in rows)
-    print(f"\nreportkit bench — {os.cpu_count()} cores, Python {sys.version.split()[0]}\n")
-    for label, value, target in rows:
-        print(f"{label:<{width}}  {value:<45} {target}")
 
 
 if __name__ == "__main__":

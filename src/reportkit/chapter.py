@@ -355,7 +355,7 @@ def parse(path: Path, text: str | None = None) -> Chapter:
     while i < len(lines):
         line = lines[i]
         n = i + 1
-        fence = FENCE.match(line)
+        fence = FENCE.match(line) if not prose_lines[i].startswith(COMMENT_MASK) else None  # not in a comment
         if fence:
             info = fence.group("info")
             close = next(

@@ -109,6 +109,12 @@ title: 測試
 ```
 <!-- `{python} stat("e")` -->
 ```
+
+<!-- a cell put aside:
+```{python}
+open("x", "w")
+```
+-->
 """
 
 
@@ -121,3 +127,4 @@ def test_html_comments_are_neither_run_nor_read() -> None:
     markdown = "\n".join(b.text for b in chapter.blocks if not hasattr(b, "code"))
     assert '<!-- 舊的 `{python} stat("b")` [@old] -->' in markdown
     assert '`{python} open("x", "w")`' in markdown
+    assert chapter.cells == [] and '```{python}\nopen("x", "w")\n```' in markdown

@@ -185,11 +185,11 @@ class Kernel:
     def _run(self, chapter: Chapter, language: Language) -> Executed:
         result = Executed()
         start = CHAPTER_START.format(root=str(self.root), folder=str(chapter.path.parent), language=language.code)
+        self._where, self._line = "the chapter's setup", 1
         # cell 0 is the chapter's setup (a fresh namespace, importing reportkit), then its cells
         notebook = self._notebook([start] + [cell.code for cell in chapter.cells])
         try:
             # the setup is not the chapter's code: not its limit
-            self._where, self._line = "the chapter's setup", 1
             notebook.run(0, max(self.timeout, DEFAULT_CELL_TIMEOUT))
             for cell in chapter.cells:
                 self._where, self._line = "this cell", cell.line
