@@ -217,7 +217,8 @@ def measure(rows: list[tuple[str, str, str]]) -> None:
         rows.append((f"one-paragraph edit ({name})", f"{edit:.1f} s = {edit / cold:.1%} of cold; "
                      f"{ran} chapter(s) ran", "≤ 15 %"))
         table, readers = change_data_value(root)
-        data, _, out = run(["render"], root)
+        # the changed value no longer matches its row's quote: a finding, published as a draft
+        data, _, out = run(["render", "--allow-findings"], root)
         ran = set(EXECUTED_LINE.findall(out))
         verdict = "only its readers" if ran == readers else f"expected {sorted(readers)}"
         rows.append((f"one value changed in {table}", f"{data:.1f} s = {data / cold:.1%} of cold; "
