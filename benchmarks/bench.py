@@ -214,6 +214,10 @@ def measure(rows: list[tuple[str, str, str]]) -> None:
         ran, _ = executed(out)
         rows.append((f"one-paragraph edit ({name})", f"{edit:.1f} s = {edit / cold:.1%} of cold; "
                      f"{ran} chapter(s) ran", "≤ 15 %"))
+        # before the data change: that one publishes a draft, which preview (checks on) would not
+        reload = preview_edit(root)
+        rows.append(("preview: edit saved → edited page served", f"{reload:.1f} s = {reload / cold:.1%} of cold",
+                     "≤ 8 %"))
         table, readers = change_data_value(root)
         # the registry row derived from the table no longer recomputes: a finding, published as a draft
         data, _, out = run(["render", "--allow-findings"], root)
@@ -224,9 +228,6 @@ def measure(rows: list[tuple[str, str, str]]) -> None:
         check, _, out = run(["check"], root)
         rows.append(("reportkit check (HTML + PDF, 3 languages)", f"{check:.1f} s = {check / cold:.1%} of cold",
                      "≤ 15 %"))
-        reload = preview_edit(root)
-        rows.append(("preview: edit saved → edited page served", f"{reload:.1f} s = {reload / cold:.1%} of cold",
-                     "≤ 8 %"))
         if "--skip-tenfold" in sys.argv:  # `nox -s bench -- --skip-tenfold`: the quick figures only
             rows.append((f"{COPIES}x report cold build", "skipped (--skip-tenfold)", "≤ 10x"))
         else:
