@@ -161,7 +161,7 @@ def statistics_table() -> MarkdownBlock:
         status = f"[{t('status-' + stat.status)}]{{.status .status-{stat.status}}}"
         note = _field(stat, "note", language)
         if note:
-            status += f"：{note}" if language.code.startswith("zh") else f": {note}"
+            status += f"{language.t('label-separator')}{note}"
         used = "、".join(f"[{escape_markdown(label)}]({page}){{.xref}}" for label, page in usage.get(stat.id, []))
         # the id on a span around the value: a typst label needs something to attach to
         rows.append([f"[{value}]{{#stat-{stat.id}}}", measure, source, status, used])

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .config import profile_file
 
 CACHE_DIR = "_cache"
 
@@ -72,12 +73,13 @@ def _paired_notebook(path: Path) -> bool:
 
 
 def sources_fingerprint(root: Path, generated: list[str]) -> str:
-    """The sources of a build: chapters (not the generated language folders), data, the
-    bibliography and the Quarto configuration."""
+    """The sources of a build: chapters, data, the bibliography and the Quarto configuration
+    (not what a build writes: the generated languages' chapter folders and profiles)."""
     skip = {root / "chapters" / code for code in generated}
     files = [p for folder in SOURCES for p in sorted((root / folder).rglob("*"))
              if p.is_file() and not any(parent in skip for parent in p.parents) and not _paired_notebook(p)]
-    files += sorted(root.glob("_quarto*.yml"))
+    written = {profile_file(code) for code in generated}
+    files += [p for p in sorted(root.glob("_quarto*.yml")) if p.name not in written]
     return digest(*(digest(p.relative_to(root).as_posix(), p.read_bytes()) for p in files))
 
 

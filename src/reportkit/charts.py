@@ -15,18 +15,18 @@ import io
 import json
 import os
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
+from . import chartlabels
+from .chartlabels import LABELS_FILE
 from .errors import ChartError, RegistryError
 from .i18n import Language
 from .numbers import format_value
 from .registry import fill_placeholders
 from .stats import current_data_dir, current_language, current_registry, localize, project_if_any
-from .textfile import csv_rows, read_text
+from .textfile import read_text
 
-LABELS_FILE = "chart-labels.csv"
 FONTS = {"zh-Hant": "Noto Sans CJK TC", "zh-Hans": "Noto Sans CJK SC", "en": "Noto Sans"}
 AXIS_FORMATS = {"percent": ".0%"}
 DATA_HREF = "../data/"  # the datasets, from a page in a language's folder (the engine adjusts it per page)
@@ -35,17 +35,19 @@ WIDTH = 440
 BAR = 26  # height per bar, px
 
 
-@cache
-def _labels(path: Path, mtime: float) -> dict[str, dict[str, str]]:
-    return {row["term"]: row for row in csv_rows(path, RegistryError)}
+def _labels_file() -> tuple[Path, Path]:
+    """The labels file, and the folder its messages are relative to (the project, else the data's)."""
+    project = project_if_any()
+    data_dir = current_data_dir()
+    return data_dir / LABELS_FILE, project.root if project is not None else data_dir.parent
 
 
 def label(term: str, language: Language) -> str:
     """A chart label (a category of a table, or a column name) in `language`."""
-    path = current_data_dir() / LABELS_FILE
-    labels = _labels(path, path.stat().st_mtime)
+    path, root = _labels_file()
+    labels = chartlabels.load(path)
     if term not in labels:
-        raise RegistryError(f"no label for {term!r}: add a row to data/{LABELS_FILE}", path)
+        raise chartlabels.missing_in_chart(path, root, None, [term])
     row = labels[term]
     text = row["en"] if language.code == "en" else localize(row["zh_hant"], language, project_if_any())
     return fill_placeholders(text, current_registry(), language)
@@ -81,7 +83,7 @@ class Chart:
     def html(self) -> str:
         spec = json.dumps(self.spec, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
         data = f"{DATA_HREF}{self.table}"
-        link_text = {"en": "Data (CSV)", "zh-Hans": "数据（CSV）"}.get(self.language.code, "資料（CSV）")
+        link_text = self.language.t("data-csv")
         return (
             f'<div class="vega-chart" role="img" aria-label="">'
             f'<script type="application/json" class="vega-spec">{spec}</script>'
@@ -138,6 +140,11 @@ def bar_chart(table: str, value: str, category: str, *, unit: str, group: str | 
     if frame.empty:
         raise RegistryError(f"no rows of {table} match {where}", current_data_dir() / table)
     one_base(list(frame[BASE_COLUMN]) if BASE_COLUMN in frame.columns else [], current_data_dir() / table)
+    labels_path, root = _labels_file()
+    absent = chartlabels.missing(chartlabels.load(labels_path),
+                                 chartlabels.chart_terms(current_data_dir(), table, value, category, group, where))
+    if absent:  # every label this chart lacks, at once
+        raise chartlabels.missing_in_chart(labels_path, root, f"data/{table}", absent)
     order = list(dict.fromkeys(label(str(v), language) for v in frame[category]))
     rows = pd.DataFrame({
         "category": [label(str(v), language) for v in frame[category]],

@@ -11,8 +11,9 @@ from pathlib import Path
 from rich.console import Console
 
 from . import __version__
-from .check.findings import Severity
-from .errors import ReportkitError, debugging, describe
+from .check.findings import Finding, Severity
+from .errors import ReportkitError, debugging, did_you_mean
+from .origin import describe
 from .project import Project, find_root
 
 err_console = Console(stderr=True, highlight=False)
@@ -119,6 +120,24 @@ def cmd_pre_render(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_citation(args: argparse.Namespace) -> int:
+    from .citation import CFF_FILE, cff_text
+
+    project = _project(args)
+    path, text = project.root / CFF_FILE, cff_text(project)
+    current = path.read_text(encoding="utf-8") if path.is_file() else None
+    if args.check:
+        if current != text:
+            raise ReportkitError(f"{CFF_FILE} does not match the configuration: run `reportkit citation`", path)
+        print(f"{CFF_FILE} matches the configuration")
+    elif current != text:
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {CFF_FILE}")
+    else:
+        print(f"{CFF_FILE} is up to date")
+    return 0
+
+
 def cmd_clean(args: argparse.Namespace) -> int:
     from .cache import CACHE_DIR
 
@@ -197,15 +216,60 @@ def cmd_trace(args: argparse.Namespace) -> int:
     return 0
 
 
+def _named_files(project: Project, names: list[str]) -> list[Path]:
+    """Files named on the command line: relative to the working folder inside the project, else
+    to the project."""
+    here = Path.cwd().resolve()
+    base = here if here.is_relative_to(project.root.resolve()) else project.root
+    return [base / name for name in names]
+
+
 def cmd_stamp(args: argparse.Namespace) -> int:
-    from .translation import stamp
+    from .translation import source_changes, stale, stamp
 
     project = _project(args)
-    changed = stamp(project, [Path(p) for p in args.files])
+    pending = stale(project)
+    if args.all and args.files:
+        raise ReportkitError("name the files to stamp, or --all, not both")
+    if not args.files and not args.all:
+        if not pending:
+            print("every translation already records its current source")
+            return 0
+        for item in pending:
+            print(item.path.relative_to(project.root).as_posix())
+        print(f"reportkit: {len(pending)} stale translation(s), listed above: stamp the ones you updated "
+              "(`reportkit stamp FILE…`), or every one with `--all`; `reportkit translation-diff` shows what "
+              "changed in their sources", file=sys.stderr)
+        return 1
+    paths = [item.path for item in pending] if args.all else _named_files(project, args.files)
+    by_path = {item.path.resolve(): item for item in pending}
+    changed = stamp(project, paths)
     for path in changed:
-        print(f"stamped {path.relative_to(project.root)}")
+        if not args.quiet:
+            print(source_changes(project, by_path[path.resolve()]), end="")
+        print(f"stamped {path.relative_to(project.root).as_posix()}")
     if not changed:
-        print("every translation already records its current source")
+        print("every named translation already records its current source")
+    return 0
+
+
+def cmd_translation_diff(args: argparse.Namespace) -> int:
+    from .translation import source_changes, stale
+
+    project = _project(args)
+    pending = stale(project)
+    if args.chapter:
+        known = {e.name for e in project.chapters}
+        name = Path(args.chapter).name
+        if name not in known:
+            raise ReportkitError(f"no chapter {args.chapter!r} in this report{did_you_mean(name, known)}")
+        pending = [item for item in pending if item.entry.name == name]
+    if not pending:
+        print("no stale translation" + (f" of {args.chapter}" if args.chapter else ""))
+        return 0
+    for item in pending:
+        print(f"# {item.path.relative_to(project.root).as_posix()}: its source changed since it was stamped")
+        print(source_changes(project, item))
     return 0
 
 
@@ -222,18 +286,28 @@ def cmd_notebook(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_new(args: argparse.Namespace) -> int:
+    from .starter import create
+
+    target = Path(args.dir)
+    files = create(target, args.language)
+    print(f"wrote a report with source language {args.language} to {target} ({len(files)} files); "
+          f"next: cd {target} && reportkit render && reportkit check")
+    return 0
+
+
 def cmd_preview(args: argparse.Namespace) -> int:
-    from .engine import embedded
-    from .preview import serve, watch
+    from .preview import draft_build, serve, watch
 
     project = _project(args)
 
-    def rebuild() -> None:
+    def rebuild() -> list[Finding]:
         start = time.perf_counter()
-        report = embedded.render(Project(project.root), formats=frozenset({"html"}))
-        if not report.up_to_date:
+        up_to_date, executed, findings = draft_build(project.root)
+        if not up_to_date:
             err_console.print(f"rebuilt in {time.perf_counter() - start:.1f} s "
-                              f"({len(report.executed)} chapter(s) executed)")
+                              f"({executed} chapter(s) executed, {len(findings)} finding(s))")
+        return findings
 
     serve(project, args.host, args.port, rebuild, lambda: watch(project),
           ready=lambda url: err_console.print(f"Serving {project.output_dir.name}/ at {url} "
@@ -242,6 +316,8 @@ def cmd_preview(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .starter import DEFAULT_LANGUAGE, starter_languages
+
     parser = argparse.ArgumentParser(
         prog="reportkit",
         description="Render and check literate, multilingual reports whose every "
@@ -252,6 +328,19 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the report project (default: the folder with _quarto.yml "
                              "at or above the current one)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    new = sub.add_parser(
+        "new", help="write a small working report into a new folder",
+        description="Write a starter report into DIR (which must be missing or empty): one chapter with "
+                    "a statistic and a citation, data/statistics.csv and its README, bib/references.bib, "
+                    "_quarto.yml with the language profiles, a noxfile and a README. It renders and passes "
+                    "`reportkit check` as it is.",
+    )
+    new.add_argument("dir", metavar="DIR", help="the folder to create")
+    new.add_argument("--language", default=DEFAULT_LANGUAGE, choices=starter_languages(),
+                     help=f"the source language (default {DEFAULT_LANGUAGE}; zh-Hant comes with "
+                          "zh-Hans generated from it)")
+    new.set_defaults(func=cmd_new)
 
     render = sub.add_parser("render", help="build the site into the output folder (_site/)",
                             description="Execute the chapters that changed (the build cache keeps the "
@@ -278,7 +367,8 @@ def build_parser() -> argparse.ArgumentParser:
         "preview", help="serve the site on localhost and rebuild it when sources change",
         description="Build the HTML site, serve it on localhost, and rebuild it whenever a chapter, "
                     "data file, the bibliography or the configuration changes; open pages reload "
-                    "themselves. A failed rebuild prints its error and keeps serving the last good site.",
+                    "themselves, listing the checks' findings in an overlay and highlighting the text they are "
+                    "about. A failed rebuild prints its error and keeps serving the last good site.",
     )
     preview.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     preview.add_argument("--port", type=int, default=4242, help="port (default 4242; 0 picks a free one)")
@@ -303,6 +393,14 @@ def build_parser() -> argparse.ArgumentParser:
                     "pre-render script; the embedded engine does it by itself.",
     )
     pre_render.set_defaults(func=cmd_pre_render)
+
+    citation = sub.add_parser(
+        "citation", help="write CITATION.cff from the configuration",
+        description="Write CITATION.cff (Citation File Format 1.2.0) from _quarto.yml and the source "
+                    "language's profile: title, authors, edition, as-of date and reportkit: site-url.")
+    citation.add_argument("--check", action="store_true",
+                          help="write nothing; exit 1 when CITATION.cff does not match the configuration")
+    citation.set_defaults(func=cmd_citation)
 
     clean = sub.add_parser("clean", help="remove the build cache (_cache/)",
                            description="Remove the build cache. It is safe to delete at any time; "
@@ -337,10 +435,14 @@ def build_parser() -> argparse.ArgumentParser:
     stamp = sub.add_parser(
         "stamp", help="record that translated chapters match their current source",
         description="After updating a translation, record the content hash of the source-language "
-                    "chapter it now matches (front matter `translation: source-hash:`). With no "
-                    "files, every stale translation is stamped.",
+                    "chapter it now matches (front matter `translation: source-hash:`), and show what "
+                    "changed in that source since the previous stamp. Only the files named are stamped "
+                    "(`--all`: every stale translation); with neither, the stale translations are listed "
+                    "and the command fails.",
     )
     stamp.add_argument("files", nargs="*", metavar="FILE", help="translated chapter files")
+    stamp.add_argument("--all", action="store_true", help="stamp every stale translation")
+    stamp.add_argument("-q", "--quiet", action="store_true", help="do not show the source changes")
     stamp.set_defaults(func=cmd_stamp)
 
     notebook = sub.add_parser(
@@ -352,6 +454,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     notebook.add_argument("chapter", metavar="CHAPTER", help="a chapter file, e.g. chapters/en/05-economy.qmd")
     notebook.set_defaults(func=cmd_notebook)
+
+    translation_diff = sub.add_parser(
+        "translation-diff", help="what changed in the source of each stale translation since its stamp",
+        description="For each stale translation (or those of CHAPTER), a unified diff of its source-language "
+                    "chapter between the version the translation was stamped against (found in git) and now.",
+    )
+    translation_diff.add_argument("chapter", nargs="?", metavar="CHAPTER",
+                                  help="a chapter file name, e.g. 05-economy.qmd (default: every chapter)")
+    translation_diff.set_defaults(func=cmd_translation_diff)
     return parser
 
 

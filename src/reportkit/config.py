@@ -13,6 +13,7 @@ file and line.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -27,6 +28,8 @@ from .yamlfile import Lines, error_line, line_of, load_file, load_text
 CONFIG_FILE = "_quarto.yml"
 SITE_DIR = "_site"
 DEFAULT_CELL_TIMEOUT = 120  # seconds
+SITE_URL = re.compile(r"https?://[^\s/?#]+(/[^\s?#]*)?/")
+DEFAULT_CONVERSION = "tw2sp"  # OpenCC: Taiwan standard to mainland Simplified Chinese, with phrases
 
 
 def profile_file(code: str) -> str:
@@ -71,16 +74,42 @@ class Execute(Strict):
     warning: bool = False
 
 
+class Generated(Strict):
+    """How a generated language is made: converted from another language with OpenCC."""
+
+    from_: str = Field(alias="from")  # the language it is converted from
+    opencc: str = Field(DEFAULT_CONVERSION, pattern=r"^[a-z0-9]+$")  # the OpenCC configuration's name
+
+
 class ReportkitSection(Strict):
     edition: int = Field(ge=1900, le=2999)
     as_of: date = Field(alias="as-of")  # the date the edition's research is current to
     slug: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
     source_language: str = Field(alias="source-language")
     languages: list[str]
-    generated: dict[str, str] = {}  # generated language -> the language it is converted from
+    # generated language -> the language it is converted from (`zh-Hans: zh-Hant`), or
+    # {from: zh-Hant, opencc: tw2sp} to name the OpenCC conversion as well
+    generated: dict[str, Generated] = {}
     # Quarto has no execution time limit (its Jupyter runner waits forever); reportkit stops a
     # cell after this many seconds. A chapter may set its own in front matter `reportkit:`.
     cell_timeout: int = Field(DEFAULT_CELL_TIMEOUT, alias="cell-timeout", gt=0)
+    # Where the site is published (https://…/, ending in /): citations give readers this URL.
+    # Without it they give none (reportkit never invents one).
+    site_url: str | None = Field(None, alias="site-url")
+    # Publish every earlier `edition-<year>` tag under _site/editions/<year>/ (see archive.py).
+    archive: bool = True
+
+    @field_validator("site_url")
+    @classmethod
+    def _site_url(cls, v: str | None) -> str | None:
+        if v is not None and not SITE_URL.fullmatch(v):
+            raise ValueError(f"{v!r} is not an absolute http(s) URL ending in / (e.g. https://example.org/report/)")
+        return v
+
+    @field_validator("generated", mode="before")
+    @classmethod
+    def _origin_only(cls, v: object) -> object:
+        return {k: {"from": o} if isinstance(o, str) else o for k, o in v.items()} if isinstance(v, dict) else v
 
     @field_validator("languages")
     @classmethod
@@ -160,6 +189,13 @@ def read_model(path: Path, model: type[M], text: str | None = None) -> tuple[M, 
         raise ConfigError(_describe(first), path, line_of(lines, loc)) from None
 
 
+def opencc_config_exists(name: str) -> bool:
+    """Whether the installed OpenCC has the conversion `name` (tw2sp, s2twp, hk2s, ...)."""
+    from importlib import resources
+
+    return (resources.files("opencc") / "clib" / "share" / "opencc" / f"{name}.json").is_file()
+
+
 def load_config(root: Path) -> QuartoConfig:
     path = root / CONFIG_FILE
     if not path.is_file():
@@ -173,10 +209,12 @@ def load_config(root: Path) -> QuartoConfig:
     if rk.source_language not in rk.languages:
         raise fail(f"source-language {rk.source_language!r} is not among languages",
                    "reportkit", "source-language")
-    for generated, origin in rk.generated.items():
-        if generated not in rk.languages or origin not in rk.languages or generated == origin:
+    for generated, how in rk.generated.items():
+        if generated not in rk.languages or how.from_ not in rk.languages or generated == how.from_:
             raise fail(f"generated language {generated!r} must be converted from another "
                        "declared language", "reportkit", "generated", generated)
+        if not opencc_config_exists(how.opencc):
+            raise fail(f"unknown OpenCC conversion {how.opencc!r}", "reportkit", "generated", generated)
     if not rk.edition - 1 <= rk.as_of.year <= rk.edition + 1:  # the edition's year, give or take one
         raise fail(f"as-of {rk.as_of.isoformat()} is not within a year of the {rk.edition} edition",
                    "reportkit", "as-of")

@@ -330,17 +330,23 @@ CHANGE_WORDS = {
 
 
 def to_markdown(diff: EditionDiff, language: Language | None = None,
-                titles: dict[str, str] | None = None, measures: dict[str, str] | None = None) -> str:
+                titles: dict[str, str] | None = None, measures: dict[str, str] | None = None,
+                anchors: tuple[str | None, str | None] = (None, None)) -> str:
     """The diff as Markdown: for a pull request (`language` None: English, ids and file names),
     or for the readers of the site's "what changed" page in `language`, with what each
     statistic measures (`measures`, by id) instead of its id and chapter `titles` (by file
     name) instead of file names. Values are formatted as the pages show them; changes of
-    percentages are in percentage points."""
+    percentages are in percentage points. `anchors` are the pages (older edition's, this one's)
+    whose `#stat-<id>` anchors each side's value links to."""
     shown_in = language or LANGUAGES["en"]
     words = dict(zip(
         ("statistic", "change", "before", "after", "absolute", "relative", "source", "added", "removed",
          "changed", "citations", "sentences", "yes", "no", "compared", "claims", "claim", "what"),
         CHANGE_WORDS.get(shown_in.code, CHANGE_WORDS["en"]), strict=True))
+
+    def value(c: StatisticChange, side: int) -> str:
+        shown, page = c.shown((c.old, c.new)[side], shown_in), anchors[side]
+        return f"[{shown}]({page}#stat-{c.id})" if page and (c.old, c.new)[side] is not None else shown
 
     def name(stat_id: str) -> str:
         return escape_markdown(measures[stat_id]) if measures and stat_id in measures else f"`{stat_id}`"
@@ -350,8 +356,8 @@ def to_markdown(diff: EditionDiff, language: Language | None = None,
              f"{words['absolute']} | {words['relative']} | {words['source']} |", "|---|---|---|---|---|---|---|"]
     for c in diff.statistics:
         source = "—" if c.source_changed is None else words["yes"] if c.source_changed else words["no"]
-        lines.append(f"| {name(c.id)} | {words[c.change]} | {c.shown(c.old, shown_in)} | "
-                     f"{c.shown(c.new, shown_in)} | {c.shown_change(shown_in)} | {c.shown_relative()} | {source} |")
+        lines.append(f"| {name(c.id)} | {words[c.change]} | {value(c, 0)} | "
+                     f"{value(c, 1)} | {c.shown_change(shown_in)} | {c.shown_relative()} | {source} |")
     out += ["::: {.generated}", *lines, ":::", ""]
     if diff.citations_added or diff.citations_removed:
         out += [f"**{words['citations']}**", ""]

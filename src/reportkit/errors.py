@@ -10,13 +10,17 @@ import difflib
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 DEBUG_ENV = "REPORTKIT_DEBUG"  # set: an unexpected error shows its traceback
 
 
 class ReportkitError(Exception):
     """Base class of every user-facing reportkit error."""
+
+    #: An error located in a generated chapter is reported at the chapter it is generated from
+    #: (see `origin`), unless the error is about the generated file itself.
+    about_generated_file: ClassVar[bool] = False
 
     def __init__(self, message: str, path: Path | str | None = None, line: int | None = None):
         super().__init__(message)
@@ -57,6 +61,10 @@ class ChartError(RegistryError):
     """A chart cannot be drawn truthfully from its table (e.g. one axis mixes base populations)."""
 
 
+class ChartLabelsMissingError(RegistryError):
+    """Charts show terms (categories, groups, column names) that data/chart-labels.csv has no row for."""
+
+
 class BibliographyError(ReportkitError):
     """`bib/references.bib` has a malformed entry or a missing key."""
 
@@ -80,6 +88,8 @@ class NotebookError(ReportkitError):
     """A file cannot be opened as a notebook (not a chapter, a generated chapter), a notebook's edit
     is not a valid chapter, or jupytext and reportkit read a chapter's cells differently."""
 
+    about_generated_file = True  # "this generated chapter cannot be opened" names the file itself
+
 
 class EditionError(ReportkitError):
     """A git revision (a previous edition) cannot be read."""
@@ -87,6 +97,10 @@ class EditionError(ReportkitError):
 
 class OutputError(ReportkitError):
     """The output folder (or the staging folder beside it) cannot be written: read-only, full disk."""
+
+
+class StarterError(ReportkitError):
+    """`reportkit new` cannot write a starter report (the folder is not empty, the language has no starter)."""
 
 
 class ToolMissingError(ReportkitError):
@@ -99,7 +113,8 @@ class ToolFailedError(ReportkitError):
 
 def describe(error: Exception, root: Path | None = None) -> str:
     """Any error as the one line users see: `path:line: message` for theirs, the file for a
-    system error (full disk, permissions), and a plain report line for a bug in reportkit."""
+    system error (full disk, permissions), and a plain report line for a bug in reportkit.
+    (`origin.describe` first moves an error in a generated chapter to its origin chapter.)"""
     if isinstance(error, ReportkitError):
         return error.format(root) if error.path else f"reportkit: {error.message}"
     if isinstance(error, OSError):
@@ -115,8 +130,27 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
+def _subclasses(cls: type[ReportkitError]) -> Iterable[type[ReportkitError]]:
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def raised_in_code(name: str, message: str, root: Path) -> str:
+    """An exception a chapter's code raised, as users read it: reportkit's own (a missing chart
+    label, an unknown statistic) by its message alone, paths relative to the project; any other
+    with its class name (`ZeroDivisionError: division by zero`)."""
+    if name in {cls.__name__ for cls in _subclasses(ReportkitError)}:
+        return message.replace(f"{root.resolve().as_posix()}/", "").replace(f"{root.as_posix()}/", "")
+    return f"{name}: {message}" if name else message
+
+
 def debugging() -> bool:
     return bool(os.environ.get(DEBUG_ENV))
+
+
+class ArchiveError(ReportkitError):
+    """An earlier edition (a git tag) cannot be read or built for the site's archive."""
 
 
 class ChecksFailedError(ReportkitError):

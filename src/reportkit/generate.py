@@ -25,6 +25,6 @@ def generate(project: Project) -> list[Path]:
         for entry in project.chapters:
             source = read_text(project.chapter_path(entry, origin), ChapterSyntaxError)
             target = project.chapter_path(entry, language)
-            if write_if_changed(target, convert_chapter(source, glossary)):
+            if write_if_changed(target, convert_chapter(source, glossary, project.conversion(language))):
                 written.append(target)
     return written

@@ -47,7 +47,7 @@ _UI_KEYS = (
     "edition", "pdf", "value", "used-in", "stale", "horizon-passed", "changes", "changes-intro",
     "status-secondary", "quote", "read-at", "accessed",
     "as-of", "claim", "claim-checked", "claim-recheck",
-    "notebook", "notebook-intro",
+    "notebook", "notebook-intro", "label-separator", "data-csv",
 )
 
 LANGUAGES: dict[str, Language] = {
@@ -70,6 +70,7 @@ LANGUAGES: dict[str, Language] = {
                 "（`statistics.csv` 與各資料表），放在本筆記本所在資料夾的旁邊：\n\n```\n{layout}\n```\n\n"
                 "第一個程式碼儲存格設定資料的位置（`DATA`；資料放在別處時請修改）與數字的書寫語言。內文中的數字照"
                 "發布時的樣子顯示；含數字的段落之後的程式碼儲存格，會從資料重新計算這些數字。",
+                "：", "資料（CSV）",
             ), strict=True)),
         ),
         Language(
@@ -89,6 +90,7 @@ LANGUAGES: dict[str, Language] = {
                 "（`statistics.csv` 与各数据表），放在本笔记本所在文件夹的旁边：\n\n```\n{layout}\n```\n\n"
                 "第一个代码单元格设置数据的位置（`DATA`；数据放在别处时请修改）与数字的书写语言。正文中的数字按"
                 "发布时的样子显示；含数字的段落之后的代码单元格，会从数据重新计算这些数字。",
+                "：", "数据（CSV）",
             ), strict=True)),
         ),
         Language(
@@ -98,8 +100,8 @@ LANGUAGES: dict[str, Language] = {
                 "Measure", "Languages", "Figure", "Table", "Section", "Chapter", "Appendix",
                 "confirmed", "differs from draft", "unverified", "Skip to content", "Menu",
                 "Search", "Edition", "PDF", "Value", "Used in",
-                "The Traditional Chinese original of this chapter has changed since it was "
-                "translated; this translation may be out of date.",
+                "The original of this chapter has changed since it was translated; this "
+                "translation may be out of date.",
                 "forecast horizon has passed", "What changed",
                 "This page compares this edition's statistics, citations and the sentences that show them "
                 "with the previous edition.",
@@ -113,6 +115,7 @@ LANGUAGES: dict[str, Language] = {
                 "The first code cell says where the data are (`DATA`: change it if you keep them elsewhere) and "
                 "in which language figures are written. Each figure in the text is shown as published; the code "
                 "cell after a paragraph with figures computes them again from the data.",
+                ": ", "Data (CSV)",
             ), strict=True)),
         ),
     )

@@ -1,26 +1,32 @@
 """`reportkit preview`: serve the site on localhost, rebuild on changes, reload the page.
 
 The server serves the output folder as built; into HTML responses only (never into
-the files) it adds one same-origin script that reloads the page when a rebuild
-finishes. Chapters, data, the bibliography and the configuration are watched. A
-failed rebuild, whatever the error, prints its one-line message, keeps serving the
-last good site and shows the message at the top of every page (or, with no site
-yet, as the page) until a rebuild succeeds.
+the files) it adds same-origin scripts: one reloads the page when a rebuild finishes,
+the other shows the check findings of the last build in an overlay (`file:line [rule]
+message`) and highlights, on the page a finding is about, the text it is about. A
+rebuild publishes even with findings (a draft, so the page shows what was typed).
+Chapters, data, the bibliography and the configuration are watched. A failed rebuild,
+whatever the error, prints its one-line message, keeps serving the last good site and
+shows the message at the top of every page (or, with no site yet, as the page) until a
+rebuild succeeds.
 """
 
 from __future__ import annotations
 
 import functools
 import html
+import json
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from html.parser import HTMLParser
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
 from pathlib import Path
 
-from .errors import describe
+from .check.findings import Finding
+from .origin import describe
 from .project import HOME, ChapterEntry, Project
 
 RELOAD_PATH = "/__reportkit__/reload.js"
@@ -41,6 +47,9 @@ STYLE_PATH = "/__reportkit__/preview.css"
 STYLE = """#reportkit-build-error { position: sticky; top: 0; z-index: 1000; margin: 0; padding: .75em 1em;
   background: #8b0000; color: #fff; font: 14px/1.4 monospace; white-space: pre-wrap; }
 """
+FINDINGS_PATH = "/__reportkit__/findings"
+FINDINGS_SCRIPT_PATH = "/__reportkit__/findings.js"
+FINDINGS_SCRIPT = "preview.js"  # in reportkit/assets; served only by the preview
 WATCHED = ("chapters", "data", "bib")
 
 
@@ -50,12 +59,24 @@ class PreviewState:
     def __init__(self) -> None:
         self.build = 0
         self.error: str | None = None
+        self.findings: list[dict[str, object]] = []
         self.lock = threading.Lock()
 
-    def finished(self, error: str | None) -> None:
+    def finished(self, error: str | None, findings: Sequence[Finding] = ()) -> None:
         with self.lock:
             self.build += 1
             self.error = error
+            self.findings = [{"text": f.format(), "page": _page_of(f.path), "subject": f.subject.splitlines()}
+                             for f in findings]
+
+
+def _page_of(source: str) -> str:
+    """The HTML file name (in any language's folder) of the chapter `source` (a path relative
+    to the project root), or "" when the finding is not about a chapter."""
+    name = source.rsplit("/", 1)[-1]
+    if not name.endswith(".qmd"):
+        return ""
+    return "index.html" if name.startswith("index.") else name.removesuffix(".qmd") + ".html"
 
 
 class _Landmarks(HTMLParser):
@@ -88,7 +109,8 @@ def _decorate(html_text: str, error: str | None) -> str:
     """An HTML response as served: the reload script, and the build error if there is one."""
     head = f'<link rel="stylesheet" href="{STYLE_PATH}">' if error else ""
     banner = f'<pre id="reportkit-build-error" role="alert">{html.escape(error)}</pre>' if error else ""
-    inserts = {"</head>": head, "<body>": banner, "</body>": f'<script src="{RELOAD_PATH}"></script>\n'}
+    scripts = f'<script src="{RELOAD_PATH}"></script>\n<script src="{FINDINGS_SCRIPT_PATH}"></script>\n'
+    inserts = {"</head>": head, "<body>": banner, "</body>": scripts}
     found = _Landmarks(html_text).at
     for offset, text in sorted(((found[name], text) for name, text in inserts.items() if name in found),
                                reverse=True):
@@ -123,6 +145,13 @@ def _handler(site: Path, state: PreviewState) -> type[SimpleHTTPRequestHandler]:
                 return self._send(str(state.build).encode(), "text/plain; charset=utf-8")
             if path == ERROR_PATH:
                 return self._send((state.error or "").encode("utf-8"), "text/plain; charset=utf-8")
+            if path == FINDINGS_PATH:
+                with state.lock:
+                    body = json.dumps(state.findings, ensure_ascii=False)
+                return self._send(body.encode("utf-8"), "application/json; charset=utf-8")
+            if path == FINDINGS_SCRIPT_PATH:
+                script = resources.files("reportkit").joinpath("assets", FINDINGS_SCRIPT).read_bytes()
+                return self._send(script, "text/javascript; charset=utf-8")
             if path == STYLE_PATH:
                 return self._send(STYLE.encode(), "text/css; charset=utf-8")
             file = Path(self.translate_path(path))
@@ -138,10 +167,21 @@ def _handler(site: Path, state: PreviewState) -> type[SimpleHTTPRequestHandler]:
     return functools.partial(Handler, directory=str(site))  # type: ignore[return-value]
 
 
-def serve(project: Project, host: str, port: int, rebuild: Callable[[], None],
+def draft_build(root: Path) -> tuple[bool, int, list[Finding]]:
+    """Build the HTML site of the project at `root`, published even with findings (a draft: the
+    page shows what the author typed). Returns whether it was up to date, how many chapters
+    ran, and the findings (not the missing PDFs: the preview does not build them)."""
+    from .engine import embedded
+
+    report = embedded.render(Project(root), formats=frozenset({"html"}), allow_findings=True)
+    return report.up_to_date, len(report.executed), [f for f in report.findings if f.rule != "site-missing"]
+
+
+def serve(project: Project, host: str, port: int, rebuild: Callable[[], Sequence[Finding] | None],
           changes: Callable[[], Iterator[object]], ready: Callable[[str], None] = print) -> None:
     """Serve until interrupted: build once, then after each batch of `changes`; every build
-    (failed or not) bumps the counter open pages poll."""
+    (failed or not) bumps the counter open pages poll. `rebuild` returns the findings of the
+    checks on what it built."""
     state = PreviewState()
     server = ThreadingHTTPServer((host, port), _handler(project.output_dir, state))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -150,13 +190,13 @@ def serve(project: Project, host: str, port: int, rebuild: Callable[[], None],
 
     def build() -> None:
         try:
-            rebuild()
+            findings = rebuild()
         except Exception as error:  # any failure: keep serving, show it
             message = describe(error, project.root)
             print(message, file=sys.stderr)
             state.finished(message)
         else:
-            state.finished(None)
+            state.finished(None, findings or ())
 
     try:
         build()

@@ -125,7 +125,11 @@ class Project:
 
     def origin(self, language: Language) -> Language:
         """The language a generated language is converted from."""
-        return LANGUAGES[self.config.reportkit.generated[language.code]]
+        return LANGUAGES[self.config.reportkit.generated[language.code].from_]
+
+    def conversion(self, language: Language) -> str:
+        """The OpenCC conversion a generated language is made with."""
+        return self.config.reportkit.generated[language.code].opencc
 
     def chapter_dir(self, language: Language) -> Path:
         return self.root / CHAPTERS_DIR / language.code
@@ -157,7 +161,7 @@ class Project:
             return None
         origin = self.origin(language)
         return generated_profile(read_text(self.root / profile_file(origin.code), ConfigError),
-                                 origin, language, self.glossary)
+                                 origin, language, self.glossary, self.conversion(language))
 
     @cached_property
     def glossary(self) -> Glossary:
@@ -168,7 +172,9 @@ class Project:
         """Text written in the source language (registry fields, chart labels, generated tables)
         as shown in `language`: a generated language gets the same conversion, glossary included,
         as its chapters."""
-        return to_hans(text, self.glossary) if self.is_generated(language) else text
+        if not self.is_generated(language):
+            return text
+        return to_hans(text, self.glossary, self.conversion(language))
 
     def book(self, language: Language) -> Book:
         return self.profiles[language.code][0].book

@@ -32,9 +32,12 @@ COLUMNS = (
     "id", "value", "value_high", "unit", "decimals", "source", "locator", "measure",
     "measure_en", "population", "population_en", "geography", "period", "horizon",
     "status", "draft", "note", "note_en", "table", "column", "filter",
-    "quote", "quote_url", "quote_lang", "accessed",
+    "quote", "quote_url", "quote_lang", "accessed", "horizon_acknowledged",
 )
-EVIDENCE_COLUMNS = COLUMNS[-4:]  # added in the 2026 edition; older editions' registries lack them
+EVIDENCE_COLUMNS = COLUMNS[-5:-1]  # added in the 2026 edition; older editions' registries lack them
+# Added after the 2026 edition's registry was first published: an older revision (a previous
+# edition's tag, read by `reportkit diff`) may lack it.
+OPTIONAL_COLUMNS = ("horizon_acknowledged",)
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # Figures inside text readers see (note, draft, corrections, chart labels): `{value}` is the row's
 # own value, `{stat:<id>}` another row's, both formatted for the page's language as stat() formats
@@ -77,6 +80,7 @@ class Statistic(BaseModel):
     quote_url: str = ""  # where that passage was read
     quote_lang: str = ""  # BCP 47 language of the quote (the source's language)
     accessed: date | None = None  # when it was read
+    horizon_acknowledged: bool = False  # the text says the forecast's year has passed (`yes`)
     line: int = 0  # line in statistics.csv, for messages
 
     @field_validator("id")
@@ -135,6 +139,13 @@ class Statistic(BaseModel):
             raise ValueError(f"{v!r} is not an ISO date (YYYY-MM-DD)")
         return v
 
+    @field_validator("horizon_acknowledged", mode="before")
+    @classmethod
+    def _yes(cls, v: object) -> object:
+        if isinstance(v, str) and v != "yes":
+            raise ValueError(f"{v!r} is not `yes` (or empty)")
+        return v == "yes" if isinstance(v, str) else v
+
     @field_validator("quote")
     @classmethod
     def _one_line(cls, v: str) -> str:
@@ -150,7 +161,13 @@ class Statistic(BaseModel):
         if any(evidence.values()) and not all(evidence.values()):
             missing = ", ".join(name for name, given in evidence.items() if not given)
             raise ValueError(f"quote, quote_url, quote_lang and accessed go together; missing {missing}")
+        if self.horizon_acknowledged and self.horizon is None:
+            raise ValueError("horizon_acknowledged is for a forecast: the row has no horizon")
         return self
+
+    def expired(self, edition: int) -> bool:
+        """A forecast whose year is before `edition`."""
+        return self.horizon is not None and self.horizon < edition
 
     def format(self, language: Language) -> str:
         """The value as readers of `language` see it."""
@@ -173,6 +190,7 @@ class Registry(Register[Statistic]):
     """All statistics of the report, keyed by id, in file order."""
 
     file, columns, model, error = REGISTRY_FILE, COLUMNS, Statistic, RegistryError
+    optional = OPTIONAL_COLUMNS
     missing = "registry file not found"
 
 

@@ -68,9 +68,10 @@ def _records(reader: csv.DictReader[str], path: Path,
 
 
 def parse_rows(text: str, path: Path, columns: tuple[str, ...], model: type[BaseModel],
-               error: type[ReportkitError]) -> list[BaseModel]:
-    """The rows of a CSV register, validated: exactly `columns`, each row a `model` (empty cells
-    take the model's default), unique ids."""
+               error: type[ReportkitError], optional: tuple[str, ...] = ()) -> list[BaseModel]:
+    """The rows of a CSV register, validated: exactly `columns` (those of `optional` may be left
+    out, as in a register written before they were added), each row a `model` (empty cells take
+    the model's default), unique ids."""
     reader = csv.DictReader(io.StringIO(normalize(text), newline=""), strict=True)
     try:
         header = tuple(reader.fieldnames or ())
@@ -78,7 +79,7 @@ def parse_rows(text: str, path: Path, columns: tuple[str, ...], model: type[Base
         raise error(f"malformed CSV: {err}", path, 1) from None
     if not header:
         raise error(f"the file is empty; its first line must be the header {','.join(columns)}", path, 1)
-    if header != columns:
+    if header != columns and header != tuple(c for c in columns if c in header or c not in optional):
         missing = [c for c in columns if c not in header]
         extra = [c for c in header if c not in columns]
         raise error(
@@ -115,6 +116,7 @@ class Register(Generic[R]):
     error: type[ReportkitError] = ReportkitError
     required = True  # False: a project without the file has an empty register
     missing = ""  # the message when a required file is missing (default: "<file> not found")
+    optional: tuple[str, ...] = ()  # columns a register written before they were added lacks
 
     def __init__(self, path: Path, rows: list[R]):
         self.path = path
@@ -132,7 +134,7 @@ class Register(Generic[R]):
     @classmethod
     def parse(cls, text: str, path: Path) -> Self:
         """The register in `text` (the contents of `path`, perhaps at another git revision)."""
-        rows: list[Any] = parse_rows(text, path, cls.columns, cls.model, cls.error)
+        rows: list[Any] = parse_rows(text, path, cls.columns, cls.model, cls.error, cls.optional)
         return cls(path, cast(list[R], rows))
 
     def __contains__(self, row_id: object) -> bool:

@@ -18,6 +18,7 @@ from typing import Any
 import jinja2
 
 from . import __version__
+from .archive import EditionNav, words
 from .cache import BuildCache, digest, environment
 from .claims import Claim, marked_claims
 from .datasets import publish_datasets
@@ -87,13 +88,15 @@ def _environment() -> jinja2.Environment:
 
 class SiteWriter:
     def __init__(self, project: Project, staging: Path, titles: dict[str, dict[str, str]],
-                 appendix: ChapterEntry | None, pdf_names: dict[str, str], changes_page: str | None = None):
+                 appendix: ChapterEntry | None, pdf_names: dict[str, str], changes_page: str | None = None,
+                 nav: EditionNav | None = None):
         self.project = project
         self.staging = staging
         self.titles = titles  # language code -> chapter name -> title
         self.appendix = appendix  # the data & sources appendix, which statistics link to
         self.pdf_names = pdf_names  # language code -> PDF file name, for languages that have one
         self.changes_page = changes_page
+        self.nav = nav or EditionNav(project.config.reportkit.edition)  # links between editions
         self.env = _environment()
 
     def provenance(self, markdown: str, language: Language, page: str) -> dict[str, Any]:
@@ -191,7 +194,10 @@ class SiteWriter:
             version=__version__, pdf=link(pdf) if pdf else None,
             changes=link(self.changes_page) if self.changes_page else None,
             charts='class="vega-chart"' in body,
-            notebook=f"{root}{notebook}" if notebook else None,
+            notebook=f"{root}{notebook}" if notebook else None, edition_notice=self.nav.notice(language, page),
+            editions=self.nav.editions_href(language, page), editions_label=words(language)["editions"],
+            edition_filter=language.t("edition") if self.nav.searchable else None,
+            archived_label=words(language)["result"],
         )
         path = self.staging / language.code / page
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -35,6 +35,8 @@ MUTATIONS: dict[str, Callable[[Path], None]] = {
     "config-unknown-top-level-key": lambda p: _edit(p / "_quarto.yml", "execute:", "freeze: auto\nexecute:"),
     "config-as-of-invalid": lambda p: _edit(p / "_quarto.yml", "  as-of: 2026-11-30", "  as-of: 2026-11-31"),
     "config-as-of-far-from-edition": lambda p: _edit(p / "_quarto.yml", "  as-of: 2026-11-30", "  as-of: 2028-01-05"),
+    "config-site-url-invalid": lambda p: _edit(p / "_quarto.yml", "  slug: mini",
+                                               "  slug: mini\n  site-url: example.org"),
     "config-unknown-key": lambda p: _edit(p / "_quarto-zh-Hant.yml", "  author:", "  colour: blue\n  author:"),
     "chapter-missing": lambda p: (p / CHAPTER).unlink(),
     "registry-non-numeric": lambda p: _edit(p / REGISTRY, ",85000000,", ",eighty-five million,"),

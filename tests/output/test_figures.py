@@ -53,19 +53,25 @@ def _assert_reads_as(stat: Statistic, where: str, shown: str) -> None:
         assert high is not None and close(high, stat.value_high), f"{where}: {shown!r}"
 
 
-@pytest.mark.parametrize(("stat_id", "lang", "fmt"), CASES, ids=["-".join(c) for c in CASES])
-def test_figure_matches_source(rendered_report: Project, stat_id: str, lang: str, fmt: str) -> None:
-    stat = rendered_report.registry[stat_id]
+def assert_figure_matches_source(project: Project, stat_id: str, lang: str, fmt: str) -> None:
+    """Statistic `stat_id` as `project` shows it in `lang` and `fmt` reads back as its registry
+    value, and (in HTML) its paragraph cites its source."""
+    stat = project.registry[stat_id]
     if fmt == "pdf":
-        figures = [f for f in _pdf_figures(rendered_report, lang) if f.stat_id == stat_id]
+        figures = [f for f in _pdf_figures(project, lang) if f.stat_id == stat_id]
         assert figures, f"{stat_id} is not in the {lang} PDF"
         for figure in figures:
             _assert_reads_as(stat, f"{lang} PDF page {figure.page}", figure.text)
         return
-    spans = _prose_spans(rendered_report, lang, stat_id)
+    spans = _prose_spans(project, lang, stat_id)
     assert spans, f"{stat_id} is not shown in any {lang} chapter"
     for page, span in spans:
         _assert_reads_as(stat, page, span.get_text())
         block = span.find_parent(["p", "li", "td"])
         cites = {k for c in (block.select("[data-cites]") if block else []) for k in str(c["data-cites"]).split()}
         assert stat.source in cites, f"{page}: {stat_id} shown without citing {stat.source}"
+
+
+@pytest.mark.parametrize(("stat_id", "lang", "fmt"), CASES, ids=["-".join(c) for c in CASES])
+def test_figure_matches_source(rendered_report: Project, stat_id: str, lang: str, fmt: str) -> None:
+    assert_figure_matches_source(rendered_report, stat_id, lang, fmt)

@@ -35,7 +35,8 @@ RULES: dict[str, str] = {
     "parity": "languages disagree on which statistics (ids, with counts) or citations a chapter has",
     "translation-stale": "a translation records a source hash that is not its source chapter's "
                          "current one (warning; error with --strict)",
-    "forecast-expired": "a statistic forecasts a year earlier than the edition (warning; error with --strict)",
+    "forecast-expired": "a statistic forecasts a year earlier than the edition and its row does not set "
+                        "horizon_acknowledged (warning; error with --strict)",
     "claims-invalid": "data/claims.csv does not load, names a source not in the bibliography, or a chapter "
                       "marks a claim it does not register",
     "claim-unused": "a registered claim is not marked in any chapter",

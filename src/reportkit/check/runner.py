@@ -8,7 +8,7 @@ from pathlib import Path
 from ..appendix import CORRECTIONS_FILE
 from ..bib import Bibliography, check_with_pandoc
 from ..chapter import parse
-from ..charts import LABELS_FILE
+from ..chartlabels import LABELS_FILE
 from ..claims import CLAIMS_FILE
 from ..errors import ReportkitError, did_you_mean
 from ..i18n import LANGUAGES, Language
@@ -232,9 +232,10 @@ def check_forecasts(project: Project, registry: Registry) -> list[Finding]:
     edition = project.config.reportkit.edition
     path = _rel(project, project.data_dir / "statistics.csv")
     return [Finding(path, stat.line, "forecast-expired",
-                    f"[{stat.id}] forecasts {stat.horizon}, before this {edition} edition: say so in the text, "
-                    "or update it to a newer source", Severity.WARNING)
-            for stat in registry if stat.horizon is not None and stat.horizon < edition]
+                    f"[{stat.id}] forecasts {stat.horizon}, before this {edition} edition: say so in the text "
+                    "(in every language) and set its horizon_acknowledged to `yes`, or update it to a newer "
+                    "source", Severity.WARNING)
+            for stat in registry if stat.expired(edition) and not stat.horizon_acknowledged]
 
 
 def check_claims(project: Project) -> list[Finding]:

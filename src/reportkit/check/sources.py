@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
+from ..origin import findings_at_origin
 from ..project import Project
 from .findings import Finding
 
@@ -62,10 +63,11 @@ def _locate(project: Project, finding: Finding) -> tuple[str, int] | None:
 
 
 def at_source(project: Project, findings: Iterable[Finding]) -> list[Finding]:
-    """`findings` with those about typed text moved to their chapter line, one per line."""
+    """`findings` with those about typed text moved to their chapter line, one per line, and
+    those about a generated chapter moved to its origin chapter."""
     kept: list[Finding] = []
     by_line: dict[tuple[str, int, str, str], list[Finding]] = {}
-    for finding in findings:
+    for finding in findings_at_origin(project, list(findings)):
         located = _locate(project, finding) if finding.rule in ADVICE and finding.subject else None
         if located is None:
             kept.append(finding)

@@ -18,11 +18,14 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from .. import archive as archive_mod
 from .. import chapter as chapter_mod
+from .. import chartlabels
 from ..appendix import USAGE_ENV, statistic_usage
 from ..cache import BuildCache, Published, digest, environment, file_hash, site_fingerprint, sources_fingerprint
 from ..chapter import Chapter, translation_source_hash
 from ..check import Finding, Severity, run_checks
+from ..citation import citation_section
 from ..convert import write_if_changed
 from ..edition import EditionDiff, compare, git, previous_edition_tag, to_markdown
 from ..errors import BibliographyError, ChapterSyntaxError, ChecksFailedError, did_you_mean
@@ -170,19 +173,24 @@ def execute_chapters(project: Project, jobs: list[Job], cache: BuildCache, notif
 
 
 def render(project: Project, progress: Progress | None = None,
-           formats: frozenset[str] = FORMATS, force: bool = False, allow_findings: bool = False) -> BuildReport:
+           formats: frozenset[str] = FORMATS, force: bool = False, allow_findings: bool = False,
+           archived: archive_mod.ArchiveContext | None = None) -> BuildReport:
     """Build the site (HTML pages and/or PDFs of every language) in a staging folder, run
     every check on it, and publish it to the output folder only if no check finds an error
     (`allow_findings` publishes anyway; the findings are in the report). `force` ignores
-    (and refreshes) the build cache."""
+    (and refreshes) the build cache. The site includes every earlier edition (archive.py);
+    `archived` is given when this build is itself one of them."""
     notify = progress or (lambda *_: None)
     cache = BuildCache(project.root, enabled=not force)
     report = BuildReport(project.output_dir)
     base = previous_edition_tag(project)
     base_commit = git(project.root, "rev-parse", base).strip() if base else ""
+    rk = project.config.reportkit
+    earlier = archive_mod.earlier_editions(project) if rk.archive and archived is None else []
     sources = sources_fingerprint(project.root, list(project.config.reportkit.generated))
     fingerprint = site_fingerprint(project.root, list(project.config.reportkit.generated), formats,
-                                   digest(environment(), base_commit))
+                                   digest(environment(), base_commit, archived.key() if archived else "",
+                                          *(tag.commit for tag in earlier)))
     published = cache.published()
     if published is not None and published.fingerprint == fingerprint and published.intact(project.output_dir):
         report.up_to_date = True
@@ -197,6 +205,9 @@ def render(project: Project, progress: Progress | None = None,
             jobs = parse_language(project, language)
             check_citations(jobs, bib_keys)
             plans.append((language, jobs, cross_references(jobs)))
+        chartlabels.check_chapters(project.data_dir, project.root,
+                                   [job.chapter for language, jobs, _ in plans if not project.is_generated(language)
+                                    for job in jobs])
     source_jobs = plans[0][1]
     appendix = next(
         (j.entry for j in source_jobs
@@ -209,13 +220,22 @@ def render(project: Project, progress: Progress | None = None,
         executed, report.executed, report.reused = execute_chapters(project, all_jobs, cache, notify)
     bib_digest = file_hash(project.bibliography.path) or ""
 
+    def render_earlier(old: Project, context: archive_mod.ArchiveContext, again: bool) -> None:
+        # an earlier edition is a record: today's stricter checks report, they do not block it
+        render(old, None, FORMATS, force=again, allow_findings=True, archived=context)
+
+    editions = archive_mod.build_archive(project, render_earlier, notify, force) if earlier else []
+    nav = archive_mod.EditionNav(rk.edition, archived, bool(editions))
+    site_url = archived.site_url if archived else rk.site_url
+
     with staging_dir(project.output_dir) as staging:
         if formats != FORMATS and project.output_dir.is_dir():
             # formats not rebuilt keep their last good output
             shutil.copytree(project.output_dir, staging, dirs_exist_ok=True)
         pdf_names = {lang.code: pdf_name(project, lang) for lang in project.languages
                      if "pdf" in formats or (staging / lang.code / pdf_name(project, lang)).is_file()}
-        site = SiteWriter(project, staging, titles, appendix, pdf_names, CHANGES_PAGE if base else None)
+        archive_mod.publish_archive(editions, staging)
+        site = SiteWriter(project, staging, titles, appendix, pdf_names, CHANGES_PAGE if base else None, nav)
         cited = sorted({k for job in source_jobs for k in job.chapter.citations})
         source_by_name = {job.entry.name: job.chapter for job in source_jobs}
 
@@ -224,10 +244,13 @@ def render(project: Project, progress: Progress | None = None,
             if not book:
                 folder /= posixpath.dirname(job.entry.page(job.language.code))
             with stage("markdown"):
-                return Assembler(
+                markdown = Assembler(
                     job.chapter, job.entry, executed[id(job)], job.language, xrefs, folder / "figures",
                     project.config.execute.echo, project.chapters, book,
                 ).markdown()
+                if job.entry.home:  # the home page and the PDF's summary end with how to cite the edition
+                    markdown += citation_section(project, job.language, site_url, cache)
+            return markdown
 
         def html_page(job: Job, xrefs: dict[str, Target]) -> None:
             markdown = assemble(job, xrefs, book=False)
@@ -278,7 +301,8 @@ def render(project: Project, progress: Progress | None = None,
         def changes_page(language: Language, changes: EditionDiff) -> None:
             title = language.t("changes")
             measures = {stat.id: localized_field(stat, "measure", language, project) for stat in project.registry}
-            diff = to_markdown(changes, language, titles[language.code], measures)
+            diff = to_markdown(changes, language, titles[language.code], measures,
+                               archive_mod.stat_pages(staging, language, appendix, changes.base_edition))
             markdown = f"{language.t('changes-intro')}\n\n{diff}"
             with stage("pandoc"):
                 toc, body = pandoc.to_html(markdown, _metadata(language, []), project.bibliography.path,
@@ -286,12 +310,20 @@ def render(project: Project, progress: Progress | None = None,
             with stage("site"):
                 site.write_extra_page(language, CHANGES_PAGE, title, toc, body)
 
+        def editions_page(language: Language) -> None:
+            title, body = archive_mod.editions_page(project, language, editions)
+            site.write_extra_page(language, archive_mod.EDITIONS_PAGE, title, "", body)
+
         tasks: list[Callable[[], None]] = []
         if "html" in formats:
             tasks += [partial(html_page, job, xrefs) for _, jobs, xrefs in plans for job in jobs]
             if base:
                 changes = compare(project, base)
                 tasks += [partial(changes_page, language, changes) for language in project.languages]
+            if archived is None:
+                archive_mod.write_forwarding(project, staging)
+            if editions:
+                tasks += [partial(editions_page, language) for language in project.languages]
         if "pdf" in formats:
             timestamp = build_timestamp(project.root)
             tasks += [partial(pdf_book, language, jobs, xrefs) for language, jobs, xrefs in plans]

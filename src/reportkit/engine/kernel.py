@@ -35,7 +35,7 @@ from traitlets.config import Config
 from ..chapter import Chapter
 from ..charts import ENGINE_ENV
 from ..config import DEFAULT_CELL_TIMEOUT
-from ..errors import ChapterExecutionError
+from ..errors import ChapterExecutionError, raised_in_code
 from ..i18n import Language
 from ..tools import strip_ansi
 
@@ -202,8 +202,8 @@ class Kernel:
                     if compiled:
                         line, evalue = cell.code_line + int(compiled.group(1)) - 1, SYNTAX_LOCATION.sub("", evalue)
                     raise ChapterExecutionError(
-                        f"{err.ename}: {evalue}" if err.ename else one_line(tb[-1] if tb else ""), chapter.path,
-                        line,
+                        raised_in_code(err.ename, evalue, self.root) if err.ename else one_line(tb[-1] if tb else ""),
+                        chapter.path, line,
                     ) from None
                 result.outputs[cell.index] = outputs
                 size = len(json.dumps(outputs))
@@ -223,7 +223,8 @@ class Kernel:
         for item in chapter.inline:
             value = values.get(item.key, {})
             if value.get("status") != "ok":
-                error = f"{value.get('ename', 'Error')}: {one_line(str(value.get('evalue', '')))}"
+                error = raised_in_code(str(value.get("ename", "Error")), one_line(str(value.get("evalue", ""))),
+                                       self.root)
                 raise ChapterExecutionError(
                     f"inline expression `{item.expr}` failed: {error}", chapter.path, item.line
                 )
