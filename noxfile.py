@@ -63,7 +63,7 @@ def bench(session: nox.Session) -> None:
     """Build-time figures of the real report (ratios from one run; see benchmarks/bench.py)."""
     session.install("-e", ".")
     ensure_system_packages(session, SYSTEM_PACKAGES)
-    session.run("python", "benchmarks/bench.py")
+    session.run("python", "benchmarks/bench.py", *session.posargs)
 
 
 @nox.session

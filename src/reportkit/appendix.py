@@ -18,14 +18,21 @@ from pathlib import Path
 from typing import Any
 
 from .claims import Claims, marked_claims
-from .convert import localize
 from .errors import ChapterSyntaxError, RegistryError
 from .i18n import LANGUAGES, Language
 from .markup import escape_markdown
 from .project import CHAPTERS_DIR, Project, relative_href
-from .registry import STATUSES, Statistic, fill_placeholders
-from .site import localized_field, quote_source
-from .stats import Stat, current_data_dir, current_language, current_project, current_registry, project_if_any
+from .registry import STATUSES, Statistic, fill_placeholders, quote_source
+from .stats import (
+    Stat,
+    current_data_dir,
+    current_language,
+    current_project,
+    current_registry,
+    localize,
+    localized_field,
+    project_if_any,
+)
 from .textfile import csv_rows, read_text
 
 STAT_CALL = re.compile(r"""stat\(\s*["']([a-z0-9-]+)["']\s*\)""")

@@ -41,8 +41,8 @@ from pathlib import Path
 
 from . import __version__
 from .cache import CACHE_DIR, Published, digest
-from .edition import TAG_PREFIX, EditionError, git
-from .errors import ArchiveError, ReportkitError
+from .edition import TAG_PREFIX, git
+from .errors import ArchiveError, EditionError, ReportkitError
 from .i18n import Language
 from .project import ChapterEntry, Project, relative_href
 

@@ -16,10 +16,12 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
+from markdown_it import MarkdownIt
 
 from .errors import ChapterSyntaxError
 from .textfile import normalize, read_text
@@ -49,6 +51,7 @@ CITATION = re.compile(r"(?:^|(?<=[\s\[;(\-]))-?@(?P<key>[A-Za-z0-9_][\w:.#$%&+?<
 INLINE_ATTRS = re.compile(r"(?<=[\])])\{(?P<attrs>[^{}\n]*)\}")
 NAME_SPAN = re.compile(r"\[(?P<text>[^\[\]]*)\]\{\.name\}")
 RAW_HTML = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")  # a tag; not an autolink <https://…>
+COMMENT_MASK = "\x01"  # stands for a character of an HTML comment
 XREF = re.compile(r"(?<![\w@\[])@(?P<label>(?:sec|fig|tbl)-[A-Za-z0-9_-]*[A-Za-z0-9_])")
 
 
@@ -246,6 +249,43 @@ def _check_reportkit_section(section: object, path: Path, key_lines: dict[tuple[
             raise ChapterSyntaxError(f"reportkit.{key} must be a whole number of seconds above 0", path, line)
 
 
+@cache
+def _tokenizer() -> MarkdownIt:
+    return MarkdownIt("commonmark")
+
+
+def _mask_comments(lines: list[str], body_start: int) -> list[str]:
+    """`lines` with every character of an HTML comment replaced by COMMENT_MASK (same lengths,
+    so positions carry over). Comments are found by a CommonMark tokenizer from line
+    `body_start` on (after the front matter): `<!--` in a code block or a code span is not one."""
+    shown = [""] * body_start + lines[body_start:]
+    body = "\n".join(shown)
+    starts = [0]
+    for line in shown:
+        starts.append(starts[-1] + len(line) + 1)
+    spans: list[tuple[int, int]] = []
+    for token in _tokenizer().parse(body):
+        if token.map is None:
+            continue
+        first, end = token.map
+        if token.type == "html_block" and token.content.startswith("<!--"):
+            spans.append((starts[first], starts[end] - 1))  # the block, to the end of its last line
+        elif token.type == "inline":
+            cursor = starts[first]
+            for child in token.children or []:
+                if child.type == "html_inline" and child.content.startswith("<!--"):
+                    at = body.find(child.content, cursor)
+                    if at >= 0:
+                        spans.append((at, at + len(child.content)))
+                        cursor = at + len(child.content)
+    if not spans:
+        return lines
+    masked = list(body)
+    for begin, stop in spans:
+        masked[begin:stop] = [c if c == "\n" else COMMENT_MASK for c in body[begin:stop]]
+    return lines[:body_start] + "".join(masked).split("\n")[body_start:]
+
+
 def parse(path: Path, text: str | None = None) -> Chapter:
     """Parse a chapter file into front matter, Markdown and cell blocks."""
     if text is None:
@@ -302,6 +342,8 @@ def parse(path: Path, text: str | None = None) -> Chapter:
     buffer: list[str] = []
     buffer_start = i + 1
     n_cells = 0
+    # what is prose: HTML comments are neither read nor run (an inline expression in one stays text)
+    prose_lines = _mask_comments(lines, i)
 
     def flush(next_line: int) -> None:
         nonlocal buffer, buffer_start
@@ -313,7 +355,7 @@ def parse(path: Path, text: str | None = None) -> Chapter:
     while i < len(lines):
         line = lines[i]
         n = i + 1
-        fence = FENCE.match(line)
+        fence = FENCE.match(line) if not prose_lines[i].startswith(COMMENT_MASK) else None  # not in a comment
         if fence:
             info = fence.group("info")
             close = next(
@@ -349,7 +391,8 @@ def parse(path: Path, text: str | None = None) -> Chapter:
                 buffer.extend(lines[i:close + 1])
             i = close + 1
             continue
-        _scan_markdown_line(line, path, n)
+        visible = prose_lines[i]
+        _scan_markdown_line(visible, path, n)
         heading = HEADING.match(line)
         if heading:
             ident, classes, _ = _attrs(heading.group("attrs") or "")
@@ -369,9 +412,14 @@ def parse(path: Path, text: str | None = None) -> Chapter:
             inline.append(InlineExpression(match.group("expr").strip(), n, key))
             return f"\x00{key}\x00"
 
-        prose = re.sub(r"``[^`]+``|`[^`]*`", "", INLINE.sub("", line))  # no code spans
+        prose = re.sub(r"``[^`]+``|`[^`]*`", "", INLINE.sub("", visible)).replace(COMMENT_MASK, "")  # no code
         _scan_inline_markup(heading.group("text") if heading else prose, path, n)
-        line = INLINE.sub(replace, line)
+        pieces, position = [], 0
+        for match in INLINE.finditer(visible):
+            if COMMENT_MASK not in match.group(0):
+                pieces += [line[position:match.start()], replace(match)]
+                position = match.end()
+        line = "".join(pieces) + line[position:]
         for m in CITATION.finditer(prose):
             key = m.group("key")
             if key.split("-")[0] in XREF_KINDS:

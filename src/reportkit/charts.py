@@ -20,12 +20,11 @@ from typing import Any
 
 from . import chartlabels
 from .chartlabels import LABELS_FILE
-from .convert import localize
 from .errors import ChartError, RegistryError
 from .i18n import Language
 from .numbers import format_value
 from .registry import fill_placeholders
-from .stats import current_data_dir, current_language, current_registry, project_if_any
+from .stats import current_data_dir, current_language, current_registry, localize, project_if_any
 from .textfile import read_text
 
 FONTS = {"zh-Hant": "Noto Sans CJK TC", "zh-Hans": "Noto Sans CJK SC", "en": "Noto Sans"}

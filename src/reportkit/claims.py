@@ -12,7 +12,6 @@ unknown claim stops the build with its file and line.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Literal
@@ -27,10 +26,8 @@ CLAIMS_FILE = "claims.csv"
 COLUMNS = ("id", "statement", "statement_en", "source", "checked_on", "recheck_by", "kind")
 # "market": the state of a market or of work in it ("demand has grown", "studios have cut staff").
 Kind = Literal["case", "settlement", "regulation", "bill", "report", "product", "policy", "market"]
-# The marker in a chapter's Markdown, and the span pandoc makes of it in HTML.
+# The marker in a chapter's Markdown (filters/html.lua finds the span pandoc makes of it)
 MARKER = re.compile(r"""\{\.claim\s+data-claim=["']([^"']+)["']\}""")
-SPAN_OPEN = re.compile(r'<span class="claim" data-claim="([^"]+)">')
-SPAN_TAG = re.compile(r"<span\b|</span>")
 
 
 class Claim(BaseModel):
@@ -72,17 +69,6 @@ class Claims(Register[Claim]):
                     raise ClaimError(f"unknown claim {match.group(1)!r} (not in {CLAIMS_FILE})", chapter, number)
                 marked.add(match.group(1))
         return marked
-
-
-def claim_spans(html: str) -> Iterator[tuple[int, int, str]]:
-    """(start, end, id) of each claim span in pandoc's HTML, its nested spans included."""
-    for match in SPAN_OPEN.finditer(html):
-        depth = 1
-        for tag in SPAN_TAG.finditer(html, match.end()):
-            depth += 1 if tag.group(0) == "<span" else -1
-            if depth == 0:
-                yield match.start(), tag.end(), match.group(1)
-                break
 
 
 def marked_claims(markdown: str) -> list[str]:

@@ -12,7 +12,8 @@ from rich.console import Console
 
 from . import __version__
 from .check.findings import Finding, Severity
-from .errors import ReportkitError, debugging, describe, did_you_mean
+from .errors import ReportkitError, debugging, did_you_mean
+from .origin import describe
 from .project import Project, find_root
 
 err_console = Console(stderr=True, highlight=False)
@@ -60,6 +61,9 @@ def cmd_render(args: argparse.Namespace) -> int:
         err_console.print(f"Published {report.output.relative_to(project.root)}/ in "
                           f"{time.perf_counter() - start:.1f} s ({len(report.executed)} chapter(s) "
                           f"executed, {len(report.reused)} from the cache)")
+    if args.timings:
+        err_console.print("\n".join(f"stage {line}" for line in report.stages.lines()), markup=False,
+                          highlight=False)
     return 0
 
 
@@ -355,6 +359,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="ignore the build cache (_cache/) and execute every chapter")
     render.add_argument("--allow-findings", action="store_true",
                         help="publish even when the checks find errors (a draft; the errors are printed)")
+    render.add_argument("--timings", action="store_true",
+                        help="print the seconds spent in each stage of the build (summed over parallel workers)")
     render.set_defaults(func=cmd_render)
 
     preview = sub.add_parser(

@@ -20,7 +20,7 @@ from typing import Any
 from .chapter import CITATION
 from .claims import CLAIMS_FILE, Claims
 from .config import profile_file
-from .errors import ReportkitError
+from .errors import EditionError
 from .i18n import LANGUAGES, Language
 from .markup import escape_markdown
 from .numbers import format_change, format_value
@@ -30,10 +30,6 @@ from .registry import REGISTRY_FILE, Registry, Statistic
 SAME_SENTENCE = 0.6  # wording similarity above which an old and a new sentence are one sentence edited
 STAT_CALL = re.compile(r"""`\{python\}\s*stat\(\s*["']([a-z0-9-]+)["']\s*\)\s*`""")
 TAG_PREFIX = "edition-"
-
-
-class EditionError(ReportkitError):
-    """A git revision cannot be read."""
 
 
 def git(root: Path, *args: str) -> str:
@@ -275,8 +271,6 @@ def _pair(before: list[str], after: list[str]) -> list[tuple[str | None, str | N
 
 
 def compare_sentences(old: Snapshot, new: Snapshot, ids: set[str], project: Project) -> list[SentenceChange]:
-    from .convert import GLOSSARY_FILE, to_hans
-
     out: list[SentenceChange] = []
     for language in project.languages:
         origin = project.origin(language).code if project.is_generated(language) else language.code
@@ -286,7 +280,7 @@ def compare_sentences(old: Snapshot, new: Snapshot, ids: set[str], project: Proj
             for snapshot in (old, new):
                 text = snapshot.chapters.get((origin, name), "")
                 if origin != language.code:
-                    text = to_hans(text, project.root / GLOSSARY_FILE)
+                    text = project.localize(text, language)
                 sides.append(_sentences(text, language))
             for before, after in _pair(*(
                     [x for x in side if ids & set(STAT_CALL.findall(x))] for side in sides)):

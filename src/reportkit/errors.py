@@ -91,6 +91,10 @@ class NotebookError(ReportkitError):
     about_generated_file = True  # "this generated chapter cannot be opened" names the file itself
 
 
+class EditionError(ReportkitError):
+    """A git revision (a previous edition) cannot be read."""
+
+
 class OutputError(ReportkitError):
     """The output folder (or the staging folder beside it) cannot be written: read-only, full disk."""
 
@@ -108,14 +112,10 @@ class ToolFailedError(ReportkitError):
 
 
 def describe(error: Exception, root: Path | None = None) -> str:
-    """Any error as the one line users see: `path:line: message` for theirs (a generated
-    chapter's at its origin chapter), the file for a system error (full disk, permissions), and
-    a plain report line for a bug in reportkit."""
+    """Any error as the one line users see: `path:line: message` for theirs, the file for a
+    system error (full disk, permissions), and a plain report line for a bug in reportkit.
+    (`origin.describe` first moves an error in a generated chapter to its origin chapter.)"""
     if isinstance(error, ReportkitError):
-        if root is not None:
-            from .origin import error_at_origin  # reads the project's configuration
-
-            error = error_at_origin(error, root)
         return error.format(root) if error.path else f"reportkit: {error.message}"
     if isinstance(error, OSError):
         return ReportkitError(error.strerror or str(error), error.filename).format(root)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .config import profile_file
-from .convert import GLOSSARY_FILE, convert_chapter, write_if_changed
+from .convert import convert_chapter, write_if_changed
 from .errors import ChapterSyntaxError
 from .project import Project
 from .textfile import read_text
@@ -14,7 +14,7 @@ from .textfile import read_text
 def generate(project: Project) -> list[Path]:
     """Write every generated language's Quarto profile and chapters; return what changed."""
     written = []
-    glossary = project.root / GLOSSARY_FILE
+    glossary = project.glossary
     for language in project.languages:
         text = project.generated_profile_text(language)
         if text is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
+from . import errors
 from .check.findings import Finding
 from .errors import ReportkitError
 from .project import CHAPTERS_DIR, Project
@@ -57,6 +58,13 @@ def error_at_origin(error: ReportkitError, root: Path) -> ReportkitError:
     moved.__dict__.update(vars(error))
     moved.args, moved.message, moved.path = (error.message,), error.message + _note(code), root / path
     return moved
+
+
+def describe(error: Exception, root: Path | None = None) -> str:
+    """`errors.describe`, an error in a generated chapter reported at its origin chapter."""
+    if isinstance(error, ReportkitError) and root is not None:
+        error = error_at_origin(error, root)
+    return errors.describe(error, root)
 
 
 def finding_at_origin(project: Project, finding: Finding) -> Finding:

@@ -11,59 +11,20 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from .i18n import Language
 from .project import ChapterEntry, Project
+from .stopwatch import Stopwatch
 from .tools import pandoc
-from .tools.typst import Font, compile_pdf, locate_fonts
-
-CJK = "fonts-noto-cjk"
-LATIN = "fonts-noto-core"
-
-
-@dataclass(frozen=True)
-class Typeface:
-    body: tuple[Font, ...]
-    heading: tuple[Font, ...]
-    region: str
-    leading: str  # space between lines: CJK text wants more
-
-
-TYPEFACES: dict[str, Typeface] = {
-    "zh-Hant": Typeface(
-        (Font("Noto Serif CJK TC", "NotoSerifCJK-Regular.ttc", CJK),),
-        (Font("Noto Sans CJK TC", "NotoSansCJK-Regular.ttc", CJK),), "TW", "1.05em"),
-    "zh-Hans": Typeface(
-        (Font("Noto Serif CJK SC", "NotoSerifCJK-Regular.ttc", CJK),),
-        (Font("Noto Sans CJK SC", "NotoSansCJK-Regular.ttc", CJK),), "CN", "1.05em"),
-    "en": Typeface(
-        (Font("Noto Serif", "NotoSerif-Regular.ttf", LATIN),
-         Font("Noto Serif CJK TC", "NotoSerifCJK-Regular.ttc", CJK)),
-        (Font("Noto Sans", "NotoSans-Regular.ttf", LATIN),
-         Font("Noto Sans CJK TC", "NotoSansCJK-Regular.ttc", CJK)), "US", "0.75em"),
-}
+from .tools.typst import compile_pdf, locate_fonts
+from .typefaces import TYPEFACES
 
 
 def pdf_name(project: Project, language: Language) -> str:
     """The PDF's file name: the profile's `book.output-file`, which Quarto names it by too."""
     return f"{project.book(language).output_file}.pdf"
-
-
-def typst_header(language: Language) -> str:
-    """The typst lines a language's Quarto profile includes in its header
-    (`format.typst.include-in-header.text`): Quarto's typst book template sets neither fonts
-    nor region, so without them Chinese falls back to a Japanese face and the contents are
-    titled in Simplified Chinese. The same faces as reportkit's own template."""
-    face = TYPEFACES[language.code]
-
-    def families(fonts: tuple[Font, ...]) -> str:
-        return "(" + ", ".join(f'"{f.family}"' for f in fonts) + ",)"
-
-    return (f'#set text(font: {families(face.body)}, region: "{face.region}")\n'
-            f"#show heading: set text(font: {families(face.heading)})\n")
 
 
 def build_timestamp(root: Path) -> int:
@@ -89,8 +50,10 @@ def fonts_for(language: Language) -> list[Path]:
 
 
 def render_book(project: Project, language: Language, chapters: list[str], out_dir: Path,
-                nocite: list[str], appendix_page: str | None, timestamp: int) -> Path:
+                nocite: list[str], appendix_page: str | None, timestamp: int,
+                stopwatch: Stopwatch | None = None) -> Path:
     """Write `<slug>-<lang>.pdf` into `out_dir` from the chapters' Markdown (in book order)."""
+    stopwatch = stopwatch or Stopwatch()
     font_folders = fonts_for(language)
     face = TYPEFACES[language.code]
     book = project.book(language)
@@ -109,7 +72,8 @@ def render_book(project: Project, language: Language, chapters: list[str], out_d
     markdown = "\n\n".join(chapters)
     template = resources.files("reportkit").joinpath("templates", "book.typ")
     lua = resources.files("reportkit").joinpath("filters", "typst.lua")
-    with resources.as_file(template) as template_path, resources.as_file(lua) as lua_path:
+    with resources.as_file(template) as template_path, resources.as_file(lua) as lua_path, \
+            stopwatch.stage("pandoc"):
         source = pandoc.run(
             ["-f", "markdown-implicit_figures", "-t", "typst", f"--template={template_path}",
              f"--lua-filter={lua_path}", "--citeproc", f"--bibliography={project.bibliography.path}",
@@ -121,6 +85,7 @@ def render_book(project: Project, language: Language, chapters: list[str], out_d
     typ = out_dir / f".{language.code}-book.typ"
     typ.write_text(source, encoding="utf-8")
     output = out_dir / pdf_name(project, language)
-    compile_pdf(typ, output, font_folders, timestamp)
+    with stopwatch.stage("typst"):
+        compile_pdf(typ, output, font_folders, timestamp)
     typ.unlink()
     return output

@@ -16,17 +16,17 @@ from __future__ import annotations
 import functools
 import html
 import json
-import re
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from html.parser import HTMLParser
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
 
 from .check.findings import Finding
-from .errors import describe
+from .origin import describe
 from .project import HOME, ChapterEntry, Project
 
 RELOAD_PATH = "/__reportkit__/reload.js"
@@ -79,14 +79,43 @@ def _page_of(source: str) -> str:
     return "index.html" if name.startswith("index.") else name.removesuffix(".qmd") + ".html"
 
 
+class _Landmarks(HTMLParser):
+    """Where a page's head ends and its body's content starts and ends (offsets into the text),
+    found by an HTML tokenizer: a `</body>` inside a script or a comment is not the body's end."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=False)
+        self.line_starts = [0]
+        for line in text.splitlines(keepends=True):
+            self.line_starts.append(self.line_starts[-1] + len(line))
+        self.at: dict[str, int] = {}
+        self.feed(text)
+        self.close()
+
+    def _offset(self) -> int:
+        line, column = self.getpos()
+        return self.line_starts[line - 1] + column
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "body":
+            self.at.setdefault("<body>", self._offset() + len(self.get_starttag_text() or ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("head", "body"):
+            self.at.setdefault(f"</{tag}>", self._offset())
+
+
 def _decorate(html_text: str, error: str | None) -> str:
     """An HTML response as served: the reload script, and the build error if there is one."""
     head = f'<link rel="stylesheet" href="{STYLE_PATH}">' if error else ""
     banner = f'<pre id="reportkit-build-error" role="alert">{html.escape(error)}</pre>' if error else ""
-    html_text = html_text.replace("</head>", f"{head}</head>", 1)
-    html_text = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + banner, html_text, count=1)
     scripts = f'<script src="{RELOAD_PATH}"></script>\n<script src="{FINDINGS_SCRIPT_PATH}"></script>\n'
-    return html_text.replace("</body>", f"{scripts}</body>", 1)
+    inserts = {"</head>": head, "<body>": banner, "</body>": scripts}
+    found = _Landmarks(html_text).at
+    for offset, text in sorted(((found[name], text) for name, text in inserts.items() if name in found),
+                               reverse=True):
+        html_text = html_text[:offset] + text + html_text[offset:]
+    return html_text
 
 
 ERROR_PAGE = """<!DOCTYPE html>

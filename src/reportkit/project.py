@@ -7,8 +7,8 @@ import posixpath
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .bib import Bibliography
 from .claims import Claims
 from .config import (
     CONFIG_FILE,
@@ -20,11 +20,15 @@ from .config import (
     load_profile,
     profile_file,
 )
+from .convert import GLOSSARY_FILE, Glossary, generated_profile, read_glossary, to_hans
 from .errors import ConfigError, RegistryError
 from .i18n import LANGUAGES, Language
 from .registry import Registry
 from .textfile import read_text
 from .yamlfile import Lines, line_of
+
+if TYPE_CHECKING:
+    from .bib import Bibliography
 
 CHAPTERS_DIR = "chapters"
 DATA_DIR = "data"
@@ -137,7 +141,7 @@ class Project:
     def profiles(self) -> dict[str, tuple[LanguageProfile, Lines]]:
         """Each language's Quarto profile; a generated language's is derived from its origin's.
         Its typst header must name the fonts reportkit's own PDF uses."""
-        from .pdf import typst_header
+        from .typefaces import typst_header
 
         out = {}
         for lang in self.languages:
@@ -155,11 +159,22 @@ class Project:
         """What `_quarto-<lang>.yml` must contain for a generated language (None otherwise)."""
         if not self.is_generated(language):
             return None
-        from .convert import GLOSSARY_FILE, generated_profile
-
         origin = self.origin(language)
         return generated_profile(read_text(self.root / profile_file(origin.code), ConfigError),
-                                 origin, language, self.root / GLOSSARY_FILE, self.conversion(language))
+                                 origin, language, self.glossary, self.conversion(language))
+
+    @cached_property
+    def glossary(self) -> Glossary:
+        """The zh-Hant → zh-Hans overrides OpenCC gets wrong (chapters/zh-Hans.glossary.csv)."""
+        return read_glossary(self.root / GLOSSARY_FILE)
+
+    def localize(self, text: str, language: Language) -> str:
+        """Text written in the source language (registry fields, chart labels, generated tables)
+        as shown in `language`: a generated language gets the same conversion, glossary included,
+        as its chapters."""
+        if not self.is_generated(language):
+            return text
+        return to_hans(text, self.glossary, self.conversion(language))
 
     def book(self, language: Language) -> Book:
         return self.profiles[language.code][0].book
@@ -250,6 +265,8 @@ class Project:
 
     @cached_property
     def bibliography(self) -> Bibliography:
+        from .bib import Bibliography  # chapters' kernels never read the bibliography: not on their import path
+
         return Bibliography.load(self.root / self.config.bibliography)
 
     @cached_property

@@ -17,6 +17,7 @@ import re
 from datetime import date
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
@@ -234,3 +235,9 @@ def recompute(stat: Statistic, data_dir: Path) -> float:
     if len(selected) != 1:
         raise error(f"filter {stat.filter!r} selects {len(selected)} rows of {stat.table}, not one")
     return float(selected.iloc[0])
+
+
+def quote_source(stat: Statistic, language: Language) -> tuple[str, str]:
+    """Where the quote was read, as a label (the host of `quote_url`), and when ("accessed …")."""
+    host = urlsplit(stat.quote_url).hostname or stat.quote_url
+    return host, f"{language.t('accessed')} {stat.accessed.isoformat()}" if stat.accessed else ""

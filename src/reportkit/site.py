@@ -13,41 +13,24 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from urllib.parse import urlsplit
+from typing import Any
 
 import jinja2
 
 from . import __version__
 from .archive import EditionNav, words
 from .cache import BuildCache, digest, environment
-from .claims import Claim, claim_spans
-from .convert import localize
+from .claims import Claim, marked_claims
 from .datasets import publish_datasets
 from .errors import OutputError
 from .i18n import Language
 from .notebook import NOTEBOOKS_DIR, notebook_name
 from .project import ChapterEntry, Project, relative_href
-from .registry import Registry, Statistic, fill_placeholders
-from .stats import current_registry
+from .registry import Statistic, quote_source
+from .stats import localized_field
 
 ASSETS = ("site.css", "language.js", "charts.js", "provenance.js", "search.js", "favicon.svg")
 VEGA_BUNDLE = "vega.js"  # Vega, Vega-Lite and Vega-Embed, one script for every chart
-ALIGN_STYLE = re.compile(r' style="text-align: (left|right|center);"')
-COLGROUP = re.compile(r"<colgroup>.*?</colgroup>\s*", re.S)  # pandoc's relative widths, as inline styles
-STAT_SPAN = re.compile(r'<span class="stat" data-stat="([a-z0-9-]+)">(.*?)</span>')
-
-
-def localized_field(row: Statistic | Claim, name: str, language: Language, project: Project | None) -> str:
-    """A registry text field (written in zh-Hant, with an English `_en` twin where it has one) for
-    `language`, a statistic's placeholders filled in. Plain text: whoever puts it in a page escapes it.
-    `project` is None in a published notebook run outside the project (see stats.project_if_any)."""
-    if language.code == "en" and f"{name}_en" in type(row).model_fields:
-        text = str(getattr(row, f"{name}_en"))
-    else:
-        text = localize(str(getattr(row, name)), language, project)
-    if not isinstance(row, Statistic):
-        return text
-    return fill_placeholders(text, project.registry if project else current_registry(), language, row)
 
 
 CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
@@ -69,12 +52,6 @@ def provenance_rows(rows: list[tuple[str, str]]) -> str:
 def quote_html(stat: Statistic) -> str:
     """The source's words, escaped, marked with their language (they are never translated)."""
     return f'<q class="quote" lang="{html.escape(stat.quote_lang)}">{html.escape(stat.quote)}</q>'
-
-
-def quote_source(stat: Statistic, language: Language) -> tuple[str, str]:
-    """Where the quote was read, as a label (the host of `quote_url`), and when ("accessed …")."""
-    host = urlsplit(stat.quote_url).hostname or stat.quote_url
-    return host, f"{language.t('accessed')} {stat.accessed.isoformat()}" if stat.accessed else ""
 
 
 def quote_link_html(stat: Statistic, language: Language) -> str:
@@ -122,75 +99,63 @@ class SiteWriter:
         self.nav = nav or EditionNav(project.config.reportkit.edition)  # links between editions
         self.env = _environment()
 
-    def finish_body(self, body: str, registry: Registry, language: Language, page: str) -> str:
-        """pandoc's HTML of `page` made fit for the site: provenance on statistics, and no
-        inline styles (the Content-Security-Policy forbids them)."""
-        body = COLGROUP.sub("", ALIGN_STYLE.sub(r' class="align-\1"', body))
-        return self._decorate_claims(self._decorate_stats(body, registry, language, page), language, page)
+    def provenance(self, markdown: str, language: Language, page: str) -> dict[str, Any]:
+        """What filters/html.lua puts around each statistic and after each claim that the
+        Markdown of `page` shows: provenance notes, links to the data & sources appendix."""
+        registry = self.project.registry
+        stats = {stat.id: self._stat_provenance(stat, language, page) for stat in registry
+                 if f'data-stat="{stat.id}"' in markdown}
+        claims = {claim_id: self._claim_provenance(self.project.claims[claim_id], language, page)
+                  for claim_id in marked_claims(markdown) if claim_id in self.project.claims}
+        return {"stats": stats, "claims": claims}
 
     def _appendix_href(self, language: Language, page: str, csv: str) -> str:
         """Where `page` links to for a row of the data & sources appendix (without one, of the CSV)."""
         return relative_href(page, self.appendix.page(language.code) if self.appendix else f"../data/{csv}")
 
-    def _decorate_claims(self, body: str, language: Language, page: str) -> str:
-        """Mark each time-sensitive claim with when it was last checked: after the claim, a small
-        link to its row in the data & sources appendix, with a note (on hover and focus) giving
-        the statement, source, date checked and date due for re-checking."""
+    def _claim_provenance(self, claim: Claim, language: Language, page: str) -> dict[str, str]:
+        """After a time-sensitive claim, when it was last checked: a small link to its row in the
+        data & sources appendix, with a note (on hover and focus) giving the statement, source,
+        date checked and date due for re-checking. `@N@`: the note's number on the page."""
         t = language.t
-        out, position = [], 0
-        for count, (_start, end, claim_id) in enumerate(claim_spans(body), start=1):
-            claim = self.project.claims[claim_id]
-            source = re.sub(r"[{}]", "", self.project.bibliography.entries[claim.source]["title"])
-            rows = [(t("claim"), html.escape(localized_field(claim, "statement", language, self.project))),
-                    (t("source"), text_html(source, language)),
-                    (t("claim-checked"), html.escape(language.date(claim.checked_on))),
-                    (t("claim-recheck"), html.escape(language.date(claim.recheck_by)))]
-            note = provenance_rows(rows)
-            checked = f"{t('claim-checked')} {language.date(claim.checked_on)}"
-            target = f"{self._appendix_href(language, page, 'claims.csv')}#claim-{claim.id}"
-            out += [body[position:end],
-                    f'<span class="stat-ref claim-ref"><a class="stat-link claim-link" href="{target}" '
-                    f'data-checked="{claim.checked_on.isoformat()}" aria-label="{html.escape(checked)}" '
-                    f'aria-describedby="claim-note-{count}"><span class="claim-mark" aria-hidden="true">⏱</span></a>'
-                    f'<span class="provenance" role="tooltip" id="claim-note-{count}" data-pagefind-ignore>{note}'
-                    "</span></span>"]
-            position = end
-        return "".join(out) + body[position:]
+        source = re.sub(r"[{}]", "", self.project.bibliography.entries[claim.source]["title"])
+        rows = [(t("claim"), html.escape(localized_field(claim, "statement", language, self.project))),
+                (t("source"), text_html(source, language)),
+                (t("claim-checked"), html.escape(language.date(claim.checked_on))),
+                (t("claim-recheck"), html.escape(language.date(claim.recheck_by)))]
+        checked = f"{t('claim-checked')} {language.date(claim.checked_on)}"
+        target = f"{self._appendix_href(language, page, 'claims.csv')}#claim-{claim.id}"
+        return {"after": f'<span class="stat-ref claim-ref"><a class="stat-link claim-link" href="{target}" '
+                         f'data-checked="{claim.checked_on.isoformat()}" aria-label="{html.escape(checked)}" '
+                         f'aria-describedby="claim-note-@N@"><span class="claim-mark" aria-hidden="true">⏱</span></a>'
+                         f'<span class="provenance" role="tooltip" id="claim-note-@N@" data-pagefind-ignore>'
+                         f"{provenance_rows(rows)}</span></span>"}
 
-    def _decorate_stats(self, body: str, registry: Registry, language: Language, page: str) -> str:
-        """Give each statistic its provenance: a status class, and a note naming the measure,
-        source, locator, status and the source's own words (with a link to where they were read)
-        that shows on hover and on keyboard focus; the statistic links to its row in the data &
-        sources appendix. Every registry string reaches the page escaped."""
-        count = 0
-
-        def one(match: re.Match[str]) -> str:
-            nonlocal count
-            count += 1
-            stat = registry[match.group(1)]
-            note_id = f"provenance-{count}"
-            source = re.sub(r"[{}]", "", self.project.bibliography.entries[stat.source]["title"])
-            t = language.t
-            rows = [(t("measure"), html.escape(localized_field(stat, "measure", language, self.project))),
-                    (t("source"), text_html(source, language)),
-                    (t("locator"), text_html(localized_field(stat, "locator", language, self.project), language)),
-                    (t("status"), html.escape(t(f"status-{stat.status}")))]
-            expired = stat.horizon is not None and stat.horizon < self.project.config.reportkit.edition
-            if expired:
-                rows.append(("⌛", html.escape(f"{t('horizon-passed')} ({stat.horizon})")))
-            if stat.quote:
-                rows.append((t("quote"), quote_html(stat)))
-                rows.append((t("read-at"), quote_link_html(stat, language)))
-            note = provenance_rows(rows)
-            classes = f"stat stat-{stat.status}" + (" stat-expired" if expired else "")
-            span = (f'<span class="{classes}" data-stat="{stat.id}" data-status="{stat.status}" '
-                    f'aria-describedby="{note_id}">{match.group(2)}</span>')
-            target = f"{self._appendix_href(language, page, 'statistics.csv')}#stat-{stat.id}"
-            return (f'<span class="stat-ref"><a class="stat-link" href="{target}">{span}</a>'
-                    f'<span class="provenance" role="tooltip" id="{note_id}" data-pagefind-ignore>{note}</span>'
-                    "</span>")
-
-        return STAT_SPAN.sub(one, body)
+    def _stat_provenance(self, stat: Statistic, language: Language, page: str) -> dict[str, str]:
+        """A statistic's provenance: a status class, and a note naming the measure, source,
+        locator, status and the source's own words (with a link to where they were read) that
+        shows on hover and on keyboard focus; the statistic links to its row in the data &
+        sources appendix. Every registry string reaches the page escaped. `open` and `close`
+        go around the statistic's text; `@N@`: the note's number on the page."""
+        source = re.sub(r"[{}]", "", self.project.bibliography.entries[stat.source]["title"])
+        t = language.t
+        rows = [(t("measure"), html.escape(localized_field(stat, "measure", language, self.project))),
+                (t("source"), text_html(source, language)),
+                (t("locator"), text_html(localized_field(stat, "locator", language, self.project), language)),
+                (t("status"), html.escape(t(f"status-{stat.status}")))]
+        expired = stat.horizon is not None and stat.horizon < self.project.config.reportkit.edition
+        if expired:
+            rows.append(("⌛", html.escape(f"{t('horizon-passed')} ({stat.horizon})")))
+        if stat.quote:
+            rows.append((t("quote"), quote_html(stat)))
+            rows.append((t("read-at"), quote_link_html(stat, language)))
+        classes = f"stat stat-{stat.status}" + (" stat-expired" if expired else "")
+        target = f"{self._appendix_href(language, page, 'statistics.csv')}#stat-{stat.id}"
+        return {"open": f'<span class="stat-ref"><a class="stat-link" href="{target}">'
+                        f'<span class="{classes}" data-stat="{stat.id}" data-status="{stat.status}" '
+                        'aria-describedby="provenance-@N@">',
+                "close": '</span></a><span class="provenance" role="tooltip" id="provenance-@N@" '
+                         f"data-pagefind-ignore>{provenance_rows(rows)}</span></span>"}
 
     def _links(self, language: Language, current: str) -> list[PageLink]:
         """The book's chapters as seen from the page `current`."""

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from .claims import Claim
+from .convert import to_hans
 from .errors import ConfigError, UnknownStatisticError, did_you_mean
 from .i18n import LANGUAGES, Language
 from .markup import escape_markdown
 from .project import CHAPTERS_DIR, Project, find_root
-from .registry import Registry, Statistic
+from .registry import Registry, Statistic, fill_placeholders
 
 LANG_ENV = "REPORTKIT_LANG"
 DATA_ENV = "REPORTKIT_DATA"  # set by a published notebook's first code cell (see notebook.py)
@@ -58,6 +60,28 @@ def project_if_any() -> Project | None:
         if os.environ.get(DATA_ENV):
             return None
         raise
+
+
+def localize(text: str, language: Language, project: Project | None) -> str:
+    """Text written in the source language (registry fields, chart labels, generated tables) as
+    shown in `language` (see Project.localize). With no project (a published notebook run beside
+    the site's data alone), Simplified-script text is converted by OpenCC without the glossary."""
+    if project is None:
+        return to_hans(text) if "Hans" in language.babel else text
+    return project.localize(text, language)
+
+
+def localized_field(row: Statistic | Claim, name: str, language: Language, project: Project | None) -> str:
+    """A registry text field (written in zh-Hant, with an English `_en` twin where it has one) for
+    `language`, a statistic's placeholders filled in. Plain text: whoever puts it in a page escapes it.
+    `project` is None in a published notebook run outside the project (see project_if_any)."""
+    if language.code == "en" and f"{name}_en" in type(row).model_fields:
+        text = str(getattr(row, f"{name}_en"))
+    else:
+        text = localize(str(getattr(row, name)), language, project)
+    if not isinstance(row, Statistic):
+        return text
+    return fill_placeholders(text, project.registry if project else current_registry(), language, row)
 
 
 def current_language() -> Language:

@@ -25,8 +25,8 @@ from reportkit.citation import CFF_FILE, cff_text
 from reportkit.engine import embedded
 from reportkit.generate import generate
 from reportkit.i18n import LANGUAGES
-from reportkit.pdf import typst_header
 from reportkit.project import Project
+from reportkit.typefaces import typst_header
 
 from ..conftest import FIXTURES, ROOT, Result, copy_project
 

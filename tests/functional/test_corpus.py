@@ -165,6 +165,8 @@ CORPUS: dict[str, Case] = {
     "profile-wrong-lang": Case(lambda p: _edit(p / PROFILE, "lang: zh-TW", "lang: en")),
     "profile-wrong-output-dir": Case(lambda p: _edit(p / PROFILE, "output-dir: _site/zh-Hant", "output-dir: /tmp")),
     "kernel-fails-to-start": Case(_cell("x = 1"), _kernel_cannot_start),
+    # the kernel comes from the `jupyter:` key, as under Quarto
+    "kernel-not-installed": Case(lambda p: _edit(p / CONFIG, "execute:", "jupyter: no-such-kernel\nexecute:")),
     # external tools
     "pandoc-fails-in-colour": Case(lambda p: _append(p / CHAPTER, "\n更多。\n"), _colour_pandoc),
 }

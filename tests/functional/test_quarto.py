@@ -19,8 +19,9 @@ from reportkit.chapter import parse
 from reportkit.engine.markdown import section_numbers
 from reportkit.generate import generate
 from reportkit.i18n import LANGUAGES
-from reportkit.pdf import pdf_name, typst_header
+from reportkit.pdf import pdf_name
 from reportkit.project import Project
+from reportkit.typefaces import typst_header
 
 from ..conftest import ROOT, TESTS, Result, copy_report, snapshot
 from ..figures import close, parse_displayed

@@ -92,3 +92,39 @@ def test_name_spans_hold_names_and_identifiers() -> None:
             "[Regulation (EU) 2024/1689]{.name}、[S&P 500]{.name}、<https://example.org>、<a@b.org>、"
             "`<b>code</b>`\n\n## 一節 {#sec-one .unnumbered}\n")
     assert parse(Path("ch.qmd"), text).headings[0].classes == ["unnumbered"]
+
+
+COMMENTED = """---
+title: 測試
+---
+
+一 `{python} stat("a")` <!-- 舊的 `{python} stat("b")` [@old] --> 二 `{python} stat("c")`。
+
+<!--
+`{python} open("x", "w")` {{< pagebreak >}} [@older]
+-->
+
+`<!--` 不是註解：`{python} stat("d")` [@key]
+
+```
+<!-- `{python} stat("e")` -->
+```
+
+<!-- a cell put aside:
+```{python}
+open("x", "w")
+```
+-->
+"""
+
+
+def test_html_comments_are_neither_run_nor_read() -> None:
+    """A CommonMark tokenizer finds the comments: what is in one is not executed, cited or
+    checked, and the comment stays as written; `<!--` in code is not a comment."""
+    chapter = parse(Path("ch.qmd"), COMMENTED)
+    assert [(i.expr, i.line) for i in chapter.inline] == [('stat("a")', 5), ('stat("c")', 5), ('stat("d")', 11)]
+    assert chapter.citations == {"key": 11}
+    markdown = "\n".join(b.text for b in chapter.blocks if not hasattr(b, "code"))
+    assert '<!-- 舊的 `{python} stat("b")` [@old] -->' in markdown
+    assert '`{python} open("x", "w")`' in markdown
+    assert chapter.cells == [] and '```{python}\nopen("x", "w")\n```' in markdown

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from reportkit.convert import convert_chapter, to_hans
+from reportkit.convert import convert_chapter, read_glossary, to_hans
 from reportkit.project import Project
 
 from ..conftest import ROOT
 
-GLOSSARY = ROOT / "chapters/zh-Hans.glossary.csv"
+GLOSSARY = read_glossary(ROOT / "chapters/zh-Hans.glossary.csv")
 
 
 @pytest.mark.parametrize(

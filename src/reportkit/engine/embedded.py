@@ -34,10 +34,12 @@ from ..i18n import Language
 from ..notebook import write_published
 from ..pdf import build_timestamp, chapter_heading, pdf_name, render_book
 from ..project import ChapterEntry, Project
-from ..site import SiteWriter, localized_field, publish, staging_dir
+from ..site import SiteWriter, publish, staging_dir
+from ..stats import localized_field
+from ..stopwatch import Stopwatch
 from ..tools import pagefind, pandoc
 from ..tools.typst import FONT_PATH_ENV
-from .kernel import Executed, execute_all
+from .kernel import DEFAULT_KERNEL, Executed, execute_all
 from .markdown import Assembler, Target, targets
 
 Progress = Callable[[str, str, str], None]  # (language, chapter or file name, event)
@@ -122,6 +124,7 @@ class BuildReport:
     reused: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)  # what the checks found in the published build
     pdf_seconds: dict[str, float] = field(default_factory=dict)
+    stages: Stopwatch = field(default_factory=Stopwatch)  # where the time went
     up_to_date: bool = False  # nothing changed since the last build: nothing was done
 
 
@@ -142,7 +145,8 @@ def execute_chapters(project: Project, jobs: list[Job], cache: BuildCache, notif
     """Each job's execution: from the cache when its source, language, environment and every
     file it read last time are unchanged; else run on the kernel pool (and cached)."""
     results: dict[int, Executed] = {}
-    keys = {id(job): digest("chapter", job.chapter.text, job.language.code, environment()) for job in jobs}
+    kernel = project.config.jupyter or DEFAULT_KERNEL
+    keys = {id(job): digest("chapter", job.chapter.text, job.language.code, kernel, environment()) for job in jobs}
     to_run: list[Job] = []
     reused = []
     for job in jobs:
@@ -164,7 +168,7 @@ def execute_chapters(project: Project, jobs: list[Job], cache: BuildCache, notif
     usage = cache.folder / "statistic-usage.json"
     write_if_changed(usage, json.dumps(statistic_usage(project), ensure_ascii=False, sort_keys=True, indent=1))
     execute_all([(job.chapter, job.language) for job in to_run], project.root, _workers(), done,
-                {USAGE_ENV: str(usage)}, project.config.reportkit.cell_timeout)
+                {USAGE_ENV: str(usage)}, project.config.reportkit.cell_timeout, kernel)
     return results, [f"{j.language.code}/{j.entry.name}" for j in to_run], reused
 
 
@@ -191,17 +195,19 @@ def render(project: Project, progress: Progress | None = None,
     if published is not None and published.fingerprint == fingerprint and published.intact(project.output_dir):
         report.up_to_date = True
         return report
-    project.validate()
-    generate(project)
-    bib_keys = project.bibliography.keys
+    stage = report.stages.stage
     plans: list[tuple[Language, list[Job], dict[str, Target]]] = []
-    for language in project.languages:
-        jobs = parse_language(project, language)
-        check_citations(jobs, bib_keys)
-        plans.append((language, jobs, cross_references(jobs)))
-    chartlabels.check_chapters(project.data_dir, project.root,
-                               [job.chapter for language, jobs, _ in plans if not project.is_generated(language)
-                                for job in jobs])
+    with stage("validate"):
+        project.validate()
+        generate(project)
+        bib_keys = project.bibliography.keys
+        for language in project.languages:
+            jobs = parse_language(project, language)
+            check_citations(jobs, bib_keys)
+            plans.append((language, jobs, cross_references(jobs)))
+        chartlabels.check_chapters(project.data_dir, project.root,
+                                   [job.chapter for language, jobs, _ in plans if not project.is_generated(language)
+                                    for job in jobs])
     source_jobs = plans[0][1]
     appendix = next(
         (j.entry for j in source_jobs
@@ -210,7 +216,8 @@ def render(project: Project, progress: Progress | None = None,
     titles = {lang.code: {j.entry.name: j.chapter.title for j in jobs} for lang, jobs, _ in plans}
     all_jobs = [job for _, jobs, _ in plans for job in jobs]
 
-    executed, report.executed, report.reused = execute_chapters(project, all_jobs, cache, notify)
+    with stage("execute"):
+        executed, report.executed, report.reused = execute_chapters(project, all_jobs, cache, notify)
     bib_digest = file_hash(project.bibliography.path) or ""
 
     def render_earlier(old: Project, context: archive_mod.ArchiveContext, again: bool) -> None:
@@ -236,12 +243,13 @@ def render(project: Project, progress: Progress | None = None,
             folder = staging / job.language.code
             if not book:
                 folder /= posixpath.dirname(job.entry.page(job.language.code))
-            markdown = Assembler(
-                job.chapter, job.entry, executed[id(job)], job.language, xrefs, folder / "figures",
-                project.config.execute.echo, project.chapters, book,
-            ).markdown()
-            if job.entry.home:  # the home page and the PDF's summary end with how to cite the edition
-                markdown += citation_section(project, job.language, site_url, cache)
+            with stage("markdown"):
+                markdown = Assembler(
+                    job.chapter, job.entry, executed[id(job)], job.language, xrefs, folder / "figures",
+                    project.config.execute.echo, project.chapters, book,
+                ).markdown()
+                if job.entry.home:  # the home page and the PDF's summary end with how to cite the edition
+                    markdown += citation_section(project, job.language, site_url, cache)
             return markdown
 
         def html_page(job: Job, xrefs: dict[str, Target]) -> None:
@@ -251,17 +259,22 @@ def render(project: Project, progress: Progress | None = None,
                 markdown += (f"\n\n## {job.language.t('references')} "
                              "{#bibliography .unnumbered}\n\n::: {#refs}\n:::\n")
             metadata = _metadata(job.language, cited if has_refs_div else [])
-            key = digest("html", markdown, metadata, bib_digest, environment())
+            with stage("site"):
+                provenance = site.provenance(markdown, job.language, job.entry.page(job.language.code))
+            key = digest("html", markdown, metadata, json.dumps(provenance, sort_keys=True), bib_digest,
+                         environment())
             cached = cache.get_json("html", key)
             if not (isinstance(cached, list) and len(cached) == 2 and all(isinstance(p, str) for p in cached)):
-                cached = list(pandoc.to_html(markdown, metadata, project.bibliography.path, job.chapter.path))
+                with stage("pandoc"):
+                    cached = list(pandoc.to_html(markdown, metadata, project.bibliography.path, job.chapter.path,
+                                                 provenance))
                 cache.put_json("html", key, cached)
             toc, body = cached
-            body = site.finish_body(body, project.registry, job.language, job.entry.page(job.language.code))
             notice = None
             if stale_translation(project, job, source_by_name[job.entry.name]):
                 notice = job.language.t("stale")
-            site.write_page(job.language, job.entry, toc, body, notice)
+            with stage("site"):
+                site.write_page(job.language, job.entry, toc, body, notice)
             notify(job.language.code, job.entry.name, "html")
 
         def pdf_book(language: Language, jobs: list[Job], xrefs: dict[str, Target]) -> None:
@@ -275,7 +288,8 @@ def render(project: Project, progress: Progress | None = None,
             cached = cache.get_bytes("pdf", key)
             if cached is None or not cached.startswith(b"%PDF-"):
                 cached = None
-                render_book(project, language, chapters, staging / language.code, cited, appendix_page, timestamp)
+                render_book(project, language, chapters, staging / language.code, cited, appendix_page, timestamp,
+                            report.stages)
                 cache.put_bytes("pdf", key, target.read_bytes())
             else:
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -290,9 +304,11 @@ def render(project: Project, progress: Progress | None = None,
             diff = to_markdown(changes, language, titles[language.code], measures,
                                archive_mod.stat_pages(staging, language, appendix, changes.base_edition))
             markdown = f"{language.t('changes-intro')}\n\n{diff}"
-            toc, body = pandoc.to_html(markdown, _metadata(language, []), project.bibliography.path,
-                                       project.chapter_dir(language))
-            site.write_extra_page(language, CHANGES_PAGE, title, toc, body)
+            with stage("pandoc"):
+                toc, body = pandoc.to_html(markdown, _metadata(language, []), project.bibliography.path,
+                                           project.chapter_dir(language))
+            with stage("site"):
+                site.write_extra_page(language, CHANGES_PAGE, title, toc, body)
 
         def editions_page(language: Language) -> None:
             title, body = archive_mod.editions_page(project, language, editions)
@@ -314,17 +330,21 @@ def render(project: Project, progress: Progress | None = None,
         with ThreadPoolExecutor(max_workers=_workers()) as pool:
             for future in [pool.submit(task) for task in tasks]:
                 future.result()
-        site.write_common(cache)
-        write_published(staging, [(job.chapter, job.entry, job.language, executed[id(job)]) for job in all_jobs],
-                        staging / "data" / "datapackage.json")
+        with stage("site"):
+            site.write_common(cache)
+            write_published(staging, [(job.chapter, job.entry, job.language, executed[id(job)]) for job in all_jobs],
+                            staging / "data" / "datapackage.json")
         if "html" in formats:
-            pagefind.index(staging)
-        report.findings = run_checks(project, staging, pdfs="pdf" in formats)
+            with stage("search index"):
+                pagefind.index(staging)
+        with stage("check"):
+            report.findings = run_checks(project, staging, pdfs="pdf" in formats)
         # a format this render did not build and that was never built is missing, not wrong
         errors = [f for f in report.findings if f.severity is Severity.ERROR and f.rule != "site-missing"]
         if errors and not allow_findings:
             raise ChecksFailedError(errors, project.output_dir)
         manifest = Published.of(fingerprint, staging, sources)
-        publish(staging, project.output_dir)
+        with stage("site"):
+            publish(staging, project.output_dir)
     cache.set_published(manifest)
     return report

@@ -26,10 +26,10 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-from jupyter_core.utils import ensure_event_loop
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import ensure_event_loop, run_sync
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
-from nbclient.util import run_sync
 from traitlets.config import Config
 
 from ..chapter import Chapter
@@ -59,6 +59,8 @@ del _reportkit_tracking
 READS_EXPRESSION = "__import__('reportkit.engine.tracking', fromlist=['reads']).reads()"
 KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL"]  # no transport banner on the progress display
 SYNTAX_LOCATION = re.compile(r" \([^()]+\.py, line (\d+)\)$")  # "(1850221797.py, line 2)"
+DEFAULT_KERNEL = "python3"  # when _quarto.yml has no `jupyter:` key
+STARTUP_TIMEOUT = 60  # seconds a kernel may take to answer its first request (nbclient's default)
 OUTPUT_LIMIT = 10_000_000  # characters of output one cell may put on a page (its JSON form)
 
 
@@ -115,9 +117,13 @@ def plain_value(bundle: dict[str, Any]) -> str:
 
 
 class Kernel:
-    """One warm kernel, used by one thread."""
+    """One warm kernel, used by one thread.
 
-    def __init__(self, root: Path, env: dict[str, str] | None = None):
+    Only public API: jupyter_client's ``AsyncKernelManager`` owns the kernel process; each
+    chapter is one notebook run by its own ``NotebookClient`` on that kernel (``km=``), with
+    a fresh kernel client (so no client outlives its notebook)."""
+
+    def __init__(self, root: Path, env: dict[str, str] | None = None, kernel_name: str = DEFAULT_KERNEL):
         self.root = root
         self.timeout = DEFAULT_CELL_TIMEOUT
         self._where, self._line = "the kernel's setup", 1  # what runs now, for errors
@@ -126,34 +132,30 @@ class Kernel:
         # IPC sockets in a private folder: TCP ports picked by concurrent starts can collide
         config.KernelManager.transport = "ipc"
         config.KernelManager.ip = str(self.sockets / "kernel")
-        self.client = NotebookClient(
-            nbformat.v4.new_notebook(),  # type: ignore[no-untyped-call]
-            config=config, kernel_name="python3", timeout=DEFAULT_CELL_TIMEOUT, allow_errors=False,
-            extra_arguments=KERNEL_ARGS,
-        )
+        self.km = AsyncKernelManager(kernel_name=kernel_name, config=config)
         env = dict(os.environ, REPORTKIT_ROOT=str(root), PYTHONHASHSEED="0", MPLBACKEND="agg",
                    **{ENGINE_ENV: "embedded"}, **(env or {}))
-        self.client.km = self.client.create_kernel_manager()
         try:
-            self.client.start_new_kernel(env=env, cwd=str(root))
-            self.client.start_new_kernel_client()
-            self._run_code(KERNEL_SETUP)
+            run_sync(self.km.start_kernel)(env=env, cwd=str(root), extra_arguments=KERNEL_ARGS)
+            setup = self._notebook([KERNEL_SETUP])
+            try:
+                setup.run(0)
+            finally:
+                setup.close()
         except Exception:
             self.close()
             raise
 
-    def _run_code(self, code: str) -> None:
-        self.client.nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])  # type: ignore[no-untyped-call]
-        self.client.execute_cell(self.client.nb.cells[0], 0)
+    def _notebook(self, sources: list[str]) -> _Notebook:
+        """A notebook of code cells with a connected client on this kernel."""
+        return _Notebook(self.km, sources, self.timeout)
 
-    def _request(self, expressions: dict[str, str]) -> dict[str, Any]:
-        kc = self.client.kc
-        assert kc is not None
+    def _request(self, kc: Any, expressions: dict[str, str]) -> dict[str, Any]:
         msg_id = kc.execute("", silent=True, user_expressions=expressions)
         deadline = time.monotonic() + self.timeout
         while time.monotonic() < deadline:
             try:
-                reply = run_sync(kc._async_get_shell_msg)(timeout=1)
+                reply = run_sync(kc.get_shell_msg)(timeout=1)
             except queue.Empty:
                 if not self.alive():
                     raise DeadKernelError("Kernel died") from None
@@ -163,8 +165,7 @@ class Kernel:
         raise CellTimeoutError(f"no reply within {self.timeout} s")
 
     def alive(self) -> bool:
-        km = self.client.km
-        return km is not None and bool(run_sync(km._async_is_alive)())
+        return bool(run_sync(self.km.is_alive)())
 
     def run(self, chapter: Chapter, language: Language, timeout: int = DEFAULT_CELL_TIMEOUT) -> Executed:
         """Run `chapter`'s cells then its inline expressions in a fresh namespace; a cell (or the
@@ -183,42 +184,42 @@ class Kernel:
 
     def _run(self, chapter: Chapter, language: Language) -> Executed:
         result = Executed()
-        # the setup (a fresh namespace, importing reportkit) is not the chapter's code: not its limit
-        self.client.timeout = max(self.timeout, DEFAULT_CELL_TIMEOUT)
+        start = CHAPTER_START.format(root=str(self.root), folder=str(chapter.path.parent), language=language.code)
         self._where, self._line = "the chapter's setup", 1
-        self._run_code(CHAPTER_START.format(root=str(self.root), folder=str(chapter.path.parent),
-                                            language=language.code))
-        nb = nbformat.v4.new_notebook(cells=[  # type: ignore[no-untyped-call]
-            nbformat.v4.new_code_cell(cell.code) for cell in chapter.cells])  # type: ignore[no-untyped-call]
-        self.client.nb = nb
-        self.client.timeout = self.timeout
-        for cell, nb_cell in zip(chapter.cells, nb.cells, strict=True):
-            self._where, self._line = "this cell", cell.line
-            try:
-                self.client.execute_cell(nb_cell, cell.index)
-            except CellExecutionError as err:
-                tb = [str(err.traceback)] if isinstance(err.traceback, str) else list(err.traceback or [])
-                line, evalue = _error_line(tb, cell.code_line), one_line(err.evalue)
-                compiled = SYNTAX_LOCATION.search(evalue)  # a SyntaxError names the cell's line itself
-                if compiled:
-                    line, evalue = cell.code_line + int(compiled.group(1)) - 1, SYNTAX_LOCATION.sub("", evalue)
-                raise ChapterExecutionError(
-                    raised_in_code(err.ename, evalue, self.root) if err.ename else one_line(tb[-1] if tb else ""),
-                    chapter.path, line,
-                ) from None
-            result.outputs[cell.index] = list(nb.cells[cell.index].outputs)
-            size = len(json.dumps(result.outputs[cell.index]))
-            if size > OUTPUT_LIMIT:
-                raise ChapterExecutionError(
-                    f"this cell's output is {size / 1e6:.1f} MB, more than a page can carry (limit "
-                    f"{OUTPUT_LIMIT / 1e6:.0f} MB): write large results to a file and show a summary",
-                    chapter.path, cell.line)
-        expressions = {item.key: item.expr for item in chapter.inline}
-        if chapter.inline:
-            first, last = chapter.inline[0].line, chapter.inline[-1].line
-            self._where = "the inline expressions" + (f" of lines {first}-{last}" if last != first else "")
-            self._line = first
-        values = self._request({**expressions, "__reads__": READS_EXPRESSION})
+        # cell 0 is the chapter's setup (a fresh namespace, importing reportkit), then its cells
+        notebook = self._notebook([start] + [cell.code for cell in chapter.cells])
+        try:
+            # the setup is not the chapter's code: not its limit
+            notebook.run(0, max(self.timeout, DEFAULT_CELL_TIMEOUT))
+            for cell in chapter.cells:
+                self._where, self._line = "this cell", cell.line
+                try:
+                    outputs = notebook.run(cell.index + 1, self.timeout)
+                except CellExecutionError as err:
+                    tb = [str(err.traceback)] if isinstance(err.traceback, str) else list(err.traceback or [])
+                    line, evalue = _error_line(tb, cell.code_line), one_line(err.evalue)
+                    compiled = SYNTAX_LOCATION.search(evalue)  # a SyntaxError names the cell's line itself
+                    if compiled:
+                        line, evalue = cell.code_line + int(compiled.group(1)) - 1, SYNTAX_LOCATION.sub("", evalue)
+                    raise ChapterExecutionError(
+                        raised_in_code(err.ename, evalue, self.root) if err.ename else one_line(tb[-1] if tb else ""),
+                        chapter.path, line,
+                    ) from None
+                result.outputs[cell.index] = outputs
+                size = len(json.dumps(outputs))
+                if size > OUTPUT_LIMIT:
+                    raise ChapterExecutionError(
+                        f"this cell's output is {size / 1e6:.1f} MB, more than a page can carry (limit "
+                        f"{OUTPUT_LIMIT / 1e6:.0f} MB): write large results to a file and show a summary",
+                        chapter.path, cell.line)
+            expressions = {item.key: item.expr for item in chapter.inline}
+            if chapter.inline:
+                first, last = chapter.inline[0].line, chapter.inline[-1].line
+                self._where = "the inline expressions" + (f" of lines {first}-{last}" if last != first else "")
+                self._line = first
+            values = self._request(notebook.client.kc, {**expressions, "__reads__": READS_EXPRESSION})
+        finally:
+            notebook.close()
         for item in chapter.inline:
             value = values.get(item.key, {})
             if value.get("status") != "ok":
@@ -234,28 +235,48 @@ class Kernel:
 
     def kill(self) -> None:
         """Stop the kernel process at once (from another thread); its cell fails as a dead kernel."""
-        process = getattr(self.client.km and self.client.km.provisioner, "process", None)
+        process = getattr(self.km.provisioner, "process", None)
         if process is not None:
             process.kill()
 
     def close(self) -> None:
         try:
-            if self.client.kc is not None:
-                self.client.kc.stop_channels()
-            if self.client.km is not None:
-                run_sync(self.client.km._async_shutdown_kernel)(now=True)
+            if self.km.has_kernel:
+                run_sync(self.km.shutdown_kernel)(now=True)
         finally:
             shutil.rmtree(self.sockets, ignore_errors=True)
+
+
+class _Notebook:
+    """Code cells run in order by one `NotebookClient` on a running kernel it does not own."""
+
+    def __init__(self, km: AsyncKernelManager, sources: list[str], timeout: int):
+        cells = [nbformat.v4.new_code_cell(source) for source in sources]  # type: ignore[no-untyped-call]
+        self.nb = nbformat.v4.new_notebook(cells=cells)  # type: ignore[no-untyped-call]
+        self.client = NotebookClient(self.nb, km=km, timeout=timeout, allow_errors=False,
+                                     startup_timeout=STARTUP_TIMEOUT)
+        self.client.start_new_kernel_client()
+
+    def run(self, index: int, timeout: int = DEFAULT_CELL_TIMEOUT) -> list[dict[str, Any]]:
+        """Run cell `index` within `timeout` seconds; its outputs."""
+        self.client.timeout = timeout
+        self.client.execute_cell(self.nb.cells[index], index)
+        return list(self.nb.cells[index].outputs)
+
+    def close(self) -> None:
+        if self.client.kc is not None:
+            self.client.kc.stop_channels()
 
 
 def execute_all(
     jobs: Sequence[tuple[Chapter, Language]], root: Path, workers: int,
     done: Callable[[int, Executed], None], env: dict[str, str] | None = None,
-    timeout: int = DEFAULT_CELL_TIMEOUT,
+    timeout: int = DEFAULT_CELL_TIMEOUT, kernel_name: str = DEFAULT_KERNEL,
 ) -> None:
     """Run every job on a pool of `workers` warm kernels, calling `done(index, result)` as
     each finishes. The first failure (in job order) is raised once all workers stop. A cell
-    runs at most its chapter's `cell-timeout`, else `timeout` seconds. Interrupted (Ctrl-C),
+    runs at most its chapter's `cell-timeout`, else `timeout` seconds, in the Jupyter kernel
+    `kernel_name` (the `jupyter:` key of _quarto.yml). Interrupted (Ctrl-C),
     every kernel is stopped before the interruption goes on."""
     lock = threading.Lock()
     pending = list(range(len(jobs)))[::-1]
@@ -264,7 +285,7 @@ def execute_all(
 
     def start(chapter: Chapter) -> Kernel:
         try:
-            kernel = Kernel(root, env)
+            kernel = Kernel(root, env, kernel_name)
         except Exception as err:
             reason = one_line(str(err)) or type(err).__name__
             raise ChapterExecutionError(f"the Python kernel failed to start: {reason}", chapter.path,

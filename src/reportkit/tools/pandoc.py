@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
+import tempfile
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from ..errors import ToolFailedError, ToolMissingError
 from . import available, strip_ansi
@@ -49,16 +52,22 @@ def run(args: list[str], stdin: str = "", cwd: Path | None = None, what: Path | 
 
 
 
-def to_html(markdown: str, metadata_yaml: str, bibliography: Path, what: Path) -> tuple[str, str]:
-    """Convert a chapter's Markdown to an HTML fragment; return (toc, body)."""
+def to_html(markdown: str, metadata_yaml: str, bibliography: Path, what: Path,
+            provenance: dict[str, Any] | None = None) -> tuple[str, str]:
+    """Convert a chapter's Markdown to an HTML fragment; return (toc, body). `provenance` is
+    what filters/html.lua puts around statistics and after claims (see there)."""
     from importlib import resources
 
     package = resources.files("reportkit")
     with (resources.as_file(package.joinpath("templates", "fragment.html")) as template,
-          resources.as_file(package.joinpath("filters", "html.lua")) as lua):
+          resources.as_file(package.joinpath("filters", "html.lua")) as lua,
+          tempfile.TemporaryDirectory(prefix="reportkit-pandoc-") as scratch):
+        data = Path(scratch) / "provenance.json"
+        data.write_text(json.dumps(provenance or {"stats": {}, "claims": {}}, ensure_ascii=False), encoding="utf-8")
         out = run(
             ["-f", "markdown-implicit_figures", "-t", "html5", "--standalone", f"--template={template}", "--toc",
-             "--toc-depth=3", "--wrap=none", f"--lua-filter={lua}", "--citeproc", f"--bibliography={bibliography}"],
+             "--toc-depth=3", "--wrap=none", f"--lua-filter={lua}", f"--metadata=reportkit-provenance:{data}",
+             "--citeproc", f"--bibliography={bibliography}"],
             stdin=f"---\n{metadata_yaml}\n---\n\n{markdown}", what=what,
         )
     toc, _, body = out.partition("<!--reportkit:body-->")
