@@ -180,13 +180,22 @@ def test_site_gets_a_what_changed_page(two_editions: Path, run_cli: Callable[...
 def test_expired_forecasts_are_flagged_only_when_the_horizon_has_passed(
     two_editions: Path, run_cli: Callable[..., Result]
 ) -> None:
+    def expired() -> set[str]:
+        return {f.message.split("]")[0][1:] for f in run_checks(Project(two_editions)) if f.rule == "forecast-expired"}
+
     project = Project(two_editions)
-    expired = {f.message.split("]")[0][1:] for f in run_checks(project) if f.rule == "forecast-expired"}
-    assert expired == {s.id for s in project.registry if s.horizon is not None and s.horizon < 2026}
-    assert expired  # WEF's "by 2025" forecasts in the 2026 edition
-    assert run_cli("--project", two_editions, "check", "--strict").code == 1
-    _set_edition(two_editions, 2025)
-    try:
-        assert [f for f in run_checks(Project(two_editions)) if f.rule == "forecast-expired"] == []
+    past = {s.id: s for s in project.registry if s.horizon is not None and s.horizon < 2026}
+    assert past  # WEF's "by 2025" forecasts in the 2026 edition
+    assert expired() == {i for i, s in past.items() if not s.horizon_acknowledged}
+    registry = two_editions / "data/statistics.csv"
+    text = registry.read_text(encoding="utf-8")
+    _rewrite_csv(registry, lambda rows: [{**row, "horizon_acknowledged": ""} for row in rows])
+    try:  # the text no longer acknowledging them, every past forecast is flagged, an error with --strict
+        assert expired() == set(past)
+        strict = run_cli("--project", two_editions, "check", "--strict")
+        assert strict.code == 1 and "[forecast-expired]" in strict.out + strict.err
+        _set_edition(two_editions, 2025)
+        assert expired() == set()
     finally:
+        registry.write_text(text, encoding="utf-8")
         _set_edition(two_editions, 2026)
