@@ -282,6 +282,7 @@ def execute_all(
     pending = list(range(len(jobs)))[::-1]
     errors: dict[int, BaseException] = {}
     kernels: list[Kernel] = []
+    interrupted = threading.Event()  # set under `lock`: a kernel that starts afterwards is stopped at once
 
     def start(chapter: Chapter) -> Kernel:
         try:
@@ -292,6 +293,8 @@ def execute_all(
                                         chapter.cells[0].line if chapter.cells else 1) from None
         with lock:
             kernels.append(kernel)
+            if interrupted.is_set():  # started while Ctrl-C stopped the others: its chapter must not run
+                kernel.kill()
         return kernel
 
     def worker() -> None:
@@ -323,6 +326,7 @@ def execute_all(
             thread.join()
     except BaseException:  # Ctrl-C: kernels run in their own process group and go on otherwise
         with lock:
+            interrupted.set()
             pending.clear()
             for kernel in kernels:
                 kernel.kill()
