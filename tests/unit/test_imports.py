@@ -41,9 +41,9 @@ def _imports() -> dict[str, set[str]]:
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
         found = set()
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.level:
+            if isinstance(node, ast.ImportFrom):
                 base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1])
-                target = f"{base}.{node.module}" if node.module else base
+                target = (f"{base}.{node.module}" if node.module else base) if node.level else str(node.module)
                 found |= {t for t in (target, *(f"{target}.{a.name}" for a in node.names)) if t in modules}
             elif isinstance(node, ast.Import):
                 found |= {a.name for a in node.names if a.name in modules}
