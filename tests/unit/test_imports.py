@@ -15,8 +15,14 @@ PACKAGE = Path(reportkit.__file__).parent
 # what a chapter's kernel imports: the setup (engine/kernel.py CHAPTER_START) and the chapter's own imports
 KERNEL_IMPORTS = "import reportkit.engine.tracking; from reportkit import stat, statistics_table, claims_table"
 # the build's machinery: a kernel has no use for it
-HEAVY = ("jinja2", "reportkit.site", "reportkit.cache", "reportkit.datasets", "reportkit.check", "reportkit.pdf",
-         "bibtexparser", "opencc", "bs4", "pandas")
+HEAVY = (
+    "jinja2", "bibtexparser", "opencc", "bs4", "pandas",
+    "reportkit.site",
+    "reportkit.cache",
+    "reportkit.datasets",
+    "reportkit.check",
+    "reportkit.pdf",
+)
 
 
 def test_kernel_import_does_not_load_the_build() -> None:
