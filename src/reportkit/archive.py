@@ -51,36 +51,6 @@ EDITIONS_PAGE = "editions.html"  # in each language's folder: every edition of t
 
 Notify = Callable[[str, str, str], None]
 
-ARCHIVE_WORDS: dict[str, dict[str, str]] = {
-    "zh-Hant": {
-        "notice": "這是 {year} 年版，不是最新版：最新版為 {latest} 年版。",
-        "same-page": "閱讀 {latest} 年版的本頁", "home": "前往 {latest} 年版",
-        "editions": "歷年版本", "edition": "{year} 年版", "latest": "最新版",
-        "intro": "本報告每年發行一版。舊版保留在原來的位置，內容不再更新，供閱讀與引用。",
-        "result": "〔{year} 年版〕",
-    },
-    "zh-Hans": {
-        "notice": "这是 {year} 年版，不是最新版：最新版为 {latest} 年版。",
-        "same-page": "阅读 {latest} 年版的本页", "home": "前往 {latest} 年版",
-        "editions": "历年版本", "edition": "{year} 年版", "latest": "最新版",
-        "intro": "本报告每年发行一版。旧版保留在原来的位置，内容不再更新，供阅读与引用。",
-        "result": "〔{year} 年版〕",
-    },
-    "en": {
-        "notice": "This is the {year} edition, not the latest: the latest is the {latest} edition.",
-        "same-page": "Read this page in the {latest} edition", "home": "Go to the {latest} edition",
-        "editions": "All editions", "edition": "{year} edition", "latest": "latest",
-        "intro": "This report is published once a year. Earlier editions stay where they were, unchanged, "
-                 "to be read and cited.",
-        "result": "[{year} edition]",
-    },
-}
-
-
-def words(language: Language) -> dict[str, str]:
-    return ARCHIVE_WORDS.get(language.code, ARCHIVE_WORDS["en"])
-
-
 @dataclass(frozen=True)
 class Tag:
     """An `edition-<year>` tag."""
@@ -146,17 +116,16 @@ class EditionNav:
         ctx = self.archived
         if ctx is None:
             return None
-        w = words(language)
         here = site_path(ctx.year, language.code, page)
         pages = ctx.latest_pages.get(language.code)
         if pages is None:  # the newest edition has no such language: its language chooser
-            target, link = "index.html", w["home"]
+            target, link = "index.html", language.t("archive-home")
         elif page in pages:
-            target, link = site_path(None, language.code, page), w["same-page"]
+            target, link = site_path(None, language.code, page), language.t("archive-same-page")
         else:
-            target, link = site_path(None, language.code, "index.html"), w["home"]
-        return Notice(w["notice"].format(year=ctx.year, latest=ctx.latest), relative_href(here, target),
-                      link.format(latest=ctx.latest))
+            target, link = site_path(None, language.code, "index.html"), language.t("archive-home")
+        notice = language.t("archive-notice").format(year=ctx.year, latest=ctx.latest)
+        return Notice(notice, relative_href(here, target), link.format(latest=ctx.latest))
 
     def editions_href(self, language: Language, page: str) -> str | None:
         """The list of editions, from `page`."""
@@ -316,9 +285,8 @@ def editions_page(project: Project, language: Language, archived: list[Archived]
     home page and PDF in this language (else in the edition's first language)."""
     from .pdf import pdf_name
 
-    w = words(language)
     rk = project.config.reportkit
-    rows = [(rk.edition, w["latest"], "index.html", pdf_name(project, language), rk.as_of.isoformat(),
+    rows = [(rk.edition, language.t("archive-latest"), "index.html", pdf_name(project, language), rk.as_of.isoformat(),
              project.book(language).title)]
     for edition in archived:
         code = language.code if language.code in edition.books else next(iter(edition.books))
@@ -331,8 +299,9 @@ def editions_page(project: Project, language: Language, archived: list[Archived]
         badge = f' <span class="edition-latest">{html.escape(label)}</span>' if label else ""
         items.append(
             f'<li class="edition" data-edition="{year}"><a href="{html.escape(home)}">'
-            f"{html.escape(w['edition'].format(year=year))}</a>{badge}: {html.escape(title)} · "
+            f"{html.escape(language.t('edition-year').format(year=year))}</a>{badge}: {html.escape(title)} · "
             f'<span class="as-of">{html.escape(as_of_text)}</span> · '
             f'<a href="{html.escape(pdf)}" type="application/pdf">{html.escape(language.t("pdf"))}</a></li>')
-    body = f'<p>{html.escape(w["intro"])}</p>\n<ul class="editions-list">\n' + "\n".join(items) + "\n</ul>"
-    return w["editions"], body
+    body = (f'<p>{html.escape(language.t("archive-intro"))}</p>\n<ul class="editions-list">\n'
+            + "\n".join(items) + "\n</ul>")
+    return language.t("archive-editions"), body

@@ -21,7 +21,7 @@ import yaml
 
 from .archive import ARCHIVE_DIR
 from .cache import BuildCache, digest, environment
-from .i18n import Language
+from .i18n import LANGUAGES, Language
 from .project import Project
 from .tools import pandoc
 
@@ -30,11 +30,6 @@ CFF_VERSION = "1.2.0"
 REFERENCE_ID = "this-edition"
 CITE_ANCHOR = "cite-this-edition"
 
-CITE_WORDS: dict[str, dict[str, str]] = {
-    "zh-Hant": {"heading": "如何引用本版", "edition": "{year} 年版"},
-    "zh-Hans": {"heading": "如何引用本版", "edition": "{year} 年版"},
-    "en": {"heading": "How to cite this edition", "edition": "{year} edition"},
-}
 ENTRY = re.compile(rf"^::: \{{#ref-{REFERENCE_ID} [^}}]*\}}\n(.*?)\n:::$", re.M | re.S)
 
 
@@ -55,7 +50,7 @@ def csl_reference(project: Project, language: Language, url: str | None) -> dict
         "id": REFERENCE_ID, "type": "report", "title": book.title,
         "author": [{"literal": name} for name in book.authors],
         "issued": {"date-parts": [[rk.edition]]},
-        "edition": CITE_WORDS[language.code]["edition"].format(year=rk.edition),
+        "edition": language.t("edition-year").format(year=rk.edition),
     }
     if url:
         item["URL"] = url
@@ -85,7 +80,7 @@ def citation_section(project: Project, language: Language, site_url: str | None,
     url = edition_url(site_url, project.config.reportkit.edition, language)
     entry = citation_entry(project, language, url, cache)
     as_of = language.as_of(project.config.reportkit.as_of)
-    return (f"\n\n## {CITE_WORDS[language.code]['heading']} {{#{CITE_ANCHOR} .unnumbered}}\n\n"
+    return (f"\n\n## {language.t('cite-heading')} {{#{CITE_ANCHOR} .unnumbered}}\n\n"
             f"::: {{.edition-citation}}\n{entry}\n\n{as_of}\n:::\n")
 
 
@@ -98,7 +93,7 @@ def cff_text(project: Project) -> str:
     authors = [{"name": name} for name in book.authors]
     reference: dict[str, object] = {
         "type": "report", "title": book.title, "authors": [dict(a) for a in authors], "year": rk.edition,
-        "edition": CITE_WORDS["en"]["edition"].format(year=rk.edition), "languages": languages,
+        "edition": LANGUAGES["en"].t("edition-year").format(year=rk.edition), "languages": languages,
         "notes": f"Research current to {rk.as_of.isoformat()}.",
     }
     data: dict[str, object] = {

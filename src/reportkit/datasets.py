@@ -9,6 +9,8 @@ import io
 import json
 import re
 import shutil
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,14 @@ from .textfile import read_text
 README = "README.md"
 TYPES = {"string": "string", "number": "number", "integer": "integer", "enum": "string",
          "boolean": "boolean", "year": "integer", "date": "date"}
+# what a CSV cell of each Table Schema type looks like
+VALID: dict[str, Callable[[str], bool]] = {
+    "string": lambda v: True,
+    "number": lambda v: re.fullmatch(r"-?\d+(\.\d+)?([eE][-+]?\d+)?", v) is not None,
+    "integer": lambda v: re.fullmatch(r"-?\d+", v) is not None,
+    "boolean": lambda v: v in ("true", "false"),
+    "date": lambda v: re.fullmatch(r"\d{4}-\d{2}-\d{2}", v) is not None and _is_date(v),
+}
 HEADING = re.compile(r"^#{2,3} `([\w.-]+\.csv)`")
 ROW = re.compile(r"^\|\s*`([\w]+)`\s*\|\s*([^|]+?)\s*\|\s*([^|]*?)\s*\|\s*(.*?)\s*\|$")
 
@@ -56,6 +66,14 @@ def _documented(readme: Path) -> dict[str, dict[str, Any]]:
     return tables
 
 
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 def datapackage(data_dir: Path, bibliography: Bibliography, name: str, title: str) -> dict[str, Any]:
     """The descriptor of every CSV in `data_dir`; a CSV or column not documented in README.md
     (or documented but absent) is an error."""
@@ -68,12 +86,16 @@ def datapackage(data_dir: Path, bibliography: Bibliography, name: str, title: st
         doc = documented[path.name]
         reader = csv.DictReader(io.StringIO(read_text(path, RegistryError), newline=""))
         header = list(reader.fieldnames or [])
-        sources = sorted({row["source"] for row in reader if row.get("source") in bibliography.keys})
         names = [f["name"] for f in doc["fields"]]
         if names != header:
             raise RegistryError(
                 f"{path.name}: documented columns {names} differ from the file's {header}", readme, doc["line"]
             )
+        rows = []
+        for row in reader:
+            _check_types(row, doc["fields"], path, reader.line_num)
+            rows.append(row)
+        sources = sorted({row["source"] for row in rows if row.get("source") in bibliography.keys})
         resources.append({
             "name": path.stem, "path": path.name, "format": "csv", "mediatype": "text/csv",
             "encoding": "utf-8", "description": " ".join(doc["description"]),
@@ -81,6 +103,16 @@ def datapackage(data_dir: Path, bibliography: Bibliography, name: str, title: st
             "sources": [_source(bibliography, key) for key in sources],
         })
     return {"name": name, "title": title, "profile": "tabular-data-package", "resources": resources}
+
+
+def _check_types(row: dict[str, str], fields: list[dict[str, Any]], path: Path, line: int) -> None:
+    """Every non-empty cell of `row` is a value of its column's declared type (an empty cell is a
+    missing value, which every type allows)."""
+    for field in fields:
+        value = row[field["name"]]
+        if value and not VALID[field["type"]](value):
+            raise RegistryError(f"column `{field['name']}` is declared {field['type']} in {README}, "
+                                f"but holds {value!r}", path, line)
 
 
 def _source(bibliography: Bibliography, key: str) -> dict[str, str]:

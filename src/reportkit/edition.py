@@ -12,19 +12,20 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from difflib import SequenceMatcher
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .chapter import CITATION
 from .claims import CLAIMS_FILE, Claims
-from .config import profile_file
+from .config import CONFIG_FILE, LanguageProfile, M, QuartoConfig, profile_file, read_model
 from .errors import EditionError
 from .i18n import LANGUAGES, Language
 from .markup import escape_markdown
 from .numbers import format_change, format_value
-from .project import CHAPTERS_DIR, DATA_DIR, HOME, ChapterEntry, Project
+from .project import CHAPTERS_DIR, DATA_DIR, HOME, ChapterEntry, Project, chapter_paths
 from .registry import REGISTRY_FILE, Registry, Statistic
 
 SAME_SENTENCE = 0.6  # wording similarity above which an old and a new sentence are one sentence edited
@@ -75,6 +76,14 @@ def working_tree(project: Project) -> Snapshot:
                     project.registry, _chapters_of(read, names, project), project.claims)
 
 
+def _read_config(read: Callable[[str], str | None], root: Path, path: str, model: type[M]) -> M:
+    """A configuration file of another revision, read by the same strict reader as this one's."""
+    text = read(path)
+    if text is None:
+        raise EditionError(f"the revision has no {path}", root / path)
+    return read_model(root / path, model, text)[0]
+
+
 def at_revision(project: Project, ref: str) -> Snapshot:
     root = project.root
     git(root, "rev-parse", "--verify", f"{ref}^{{commit}}")
@@ -87,18 +96,16 @@ def at_revision(project: Project, ref: str) -> Snapshot:
     text = read(registry_path)
     if text is None:
         raise EditionError(f"{ref} has no {registry_path}", root)
-    config = read("_quarto.yml") or ""
-    match = re.search(r"^\s*edition:\s*(\d{4})", config, re.M)
-    profile = read(profile_file(project.source_language.code)) or ""
-    files = re.findall(r"^\s*-\s*(?:chapters/[\w-]+/)?([\w.-]+\.qmd)\s*$", profile, re.M)
-    names = [HOME if re.fullmatch(r"index\.[\w-]+\.qmd", name) else name for name in files]
-    names = list(dict.fromkeys(names)) or [e.name for e in project.chapters]
+    edition = _read_config(read, root, CONFIG_FILE, QuartoConfig).reportkit.edition
+    profile = _read_config(read, root, profile_file(project.source_language.code), LanguageProfile)
+    names = [HOME if PurePosixPath(path).name.startswith("index.") else PurePosixPath(path).name
+             for path, *_ in chapter_paths(profile.book)]
     claims_path = f"{DATA_DIR}/{CLAIMS_FILE}"
     claims_text = read(claims_path)
     claims = (Claims.parse(claims_text, root / claims_path) if claims_text is not None
               else Claims(root / claims_path, []))
-    return Snapshot(ref, int(match.group(1)) if match else 0,
-                    Registry.parse(text, root / registry_path), _chapters_of(read, names, project), claims)
+    return Snapshot(ref, edition, Registry.parse(text, root / registry_path), _chapters_of(read, names, project),
+                    claims)
 
 
 # Differences are stored rounded to this many significant decimals: enough for any

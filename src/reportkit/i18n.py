@@ -48,6 +48,9 @@ _UI_KEYS = (
     "status-secondary", "quote", "read-at", "accessed",
     "as-of", "claim", "claim-checked", "claim-recheck",
     "notebook", "notebook-intro", "label-separator", "data-csv",
+    # the archive of earlier editions (archive.py) and how to cite an edition (citation.py)
+    "archive-notice", "archive-same-page", "archive-home", "archive-editions", "edition-year",
+    "archive-latest", "archive-intro", "archive-result", "cite-heading",
 )
 
 LANGUAGES: dict[str, Language] = {
@@ -71,6 +74,15 @@ LANGUAGES: dict[str, Language] = {
                 "第一個程式碼儲存格設定資料的位置（`DATA`；資料放在別處時請修改）與數字的書寫語言。內文中的數字照"
                 "發布時的樣子顯示；含數字的段落之後的程式碼儲存格，會從資料重新計算這些數字。",
                 "：", "資料（CSV）",
+                "這是 {year} 年版，不是最新版：最新版為 {latest} 年版。",
+                "閱讀 {latest} 年版的本頁",
+                "前往 {latest} 年版",
+                "歷年版本",
+                "{year} 年版",
+                "最新版",
+                "本報告每年發行一版。舊版保留在原來的位置，內容不再更新，供閱讀與引用。",
+                "〔{year} 年版〕",
+                "如何引用本版",
             ), strict=True)),
         ),
         Language(
@@ -91,6 +103,15 @@ LANGUAGES: dict[str, Language] = {
                 "第一个代码单元格设置数据的位置（`DATA`；数据放在别处时请修改）与数字的书写语言。正文中的数字按"
                 "发布时的样子显示；含数字的段落之后的代码单元格，会从数据重新计算这些数字。",
                 "：", "数据（CSV）",
+                "这是 {year} 年版，不是最新版：最新版为 {latest} 年版。",
+                "阅读 {latest} 年版的本页",
+                "前往 {latest} 年版",
+                "历年版本",
+                "{year} 年版",
+                "最新版",
+                "本报告每年发行一版。旧版保留在原来的位置，内容不再更新，供阅读与引用。",
+                "〔{year} 年版〕",
+                "如何引用本版",
             ), strict=True)),
         ),
         Language(
@@ -116,6 +137,16 @@ LANGUAGES: dict[str, Language] = {
                 "in which language figures are written. Each figure in the text is shown as published; the code "
                 "cell after a paragraph with figures computes them again from the data.",
                 ": ", "Data (CSV)",
+                "This is the {year} edition, not the latest: the latest is the {latest} edition.",
+                "Read this page in the {latest} edition",
+                "Go to the {latest} edition",
+                "All editions",
+                "{year} edition",
+                "latest",
+                "This report is published once a year. Earlier editions stay where they were, unchanged, "
+                "to be read and cited.",
+                "[{year} edition]",
+                "How to cite this edition",
             ), strict=True)),
         ),
     )

@@ -14,9 +14,7 @@ from pathlib import Path, PurePosixPath
 from . import errors
 from .check.findings import Finding
 from .errors import ReportkitError
-from .project import CHAPTERS_DIR, Project
-
-HOME_PREFIX, HOME_SUFFIX = "index.", ".qmd"
+from .project import HOME, ChapterEntry, Project
 
 
 def origin_path(project: Project, path: str | Path) -> tuple[str, str] | None:
@@ -29,13 +27,10 @@ def origin_path(project: Project, path: str | Path) -> tuple[str, str] | None:
             return None
         rel = absolute.relative_to(project.root.resolve())
     parts = PurePosixPath(rel.as_posix()).parts
-    generated = project.config.reportkit.generated
-    if len(parts) == 3 and parts[0] == CHAPTERS_DIR and parts[1] in generated:
-        return PurePosixPath(CHAPTERS_DIR, generated[parts[1]].from_, parts[2]).as_posix(), parts[1]
-    name = parts[0] if len(parts) == 1 else ""
-    code = name.removeprefix(HOME_PREFIX).removesuffix(HOME_SUFFIX)
-    if name.startswith(HOME_PREFIX) and name.endswith(HOME_SUFFIX) and code in generated:
-        return f"{HOME_PREFIX}{generated[code].from_}{HOME_SUFFIX}", code
+    for code, how in project.config.reportkit.generated.items():
+        entry = ChapterEntry(HOME if len(parts) == 1 else parts[-1], None, False)
+        if entry.source(code) == "/".join(parts):
+            return entry.source(how.from_), code
     return None
 
 

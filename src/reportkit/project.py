@@ -86,7 +86,7 @@ class ChapterEntry:
         return "index.html" if self.home else f"{CHAPTERS_DIR}/{code}/{self.stem}.html"
 
 
-def _chapter_paths(book: Book) -> list[tuple[str, tuple[object, ...], str | None, bool]]:
+def chapter_paths(book: Book) -> list[tuple[str, tuple[object, ...], str | None, bool]]:
     """(path, yaml location, part, appendix) for every chapter of a profile's book."""
     out: list[tuple[str, tuple[object, ...], str | None, bool]] = []
     for i, item in enumerate(book.chapters):
@@ -200,7 +200,7 @@ class Project:
             generated = self.is_generated(language)
             names: list[str] = []
             numbered: list[tuple[bool, str, int | None]] = []  # per chapter: numbered, file, line
-            for k, (chapter, loc, _, _) in enumerate(_chapter_paths(profile.book)):
+            for k, (chapter, loc, _, _) in enumerate(chapter_paths(profile.book)):
                 line = line_of(lines, loc)
                 name = HOME if chapter == home else chapter.removeprefix(prefix)
                 if k == 0 and chapter != home:
@@ -236,7 +236,7 @@ class Project:
         """Chapters numbered 1, 2, … and appendices A, B, …, skipping the unnumbered ones."""
         entries: list[ChapterEntry] = []
         counts = {False: 0, True: 0}
-        for name, (_, _, _, appendix), is_numbered in zip(names, _chapter_paths(book), numbered, strict=True):
+        for name, (_, _, _, appendix), is_numbered in zip(names, chapter_paths(book), numbered, strict=True):
             label = None
             if is_numbered:
                 counts[appendix] += 1
@@ -258,7 +258,7 @@ class Project:
         """Chapter name -> the title of its part, in `language`."""
         prefix = f"{CHAPTERS_DIR}/{language.code}/"
         return {path.removeprefix(prefix): part
-                for path, _, part, _ in _chapter_paths(self.book(language)) if part}
+                for path, _, part, _ in chapter_paths(self.book(language)) if part}
 
     def entry(self, name: str) -> ChapterEntry:
         return next(e for e in self.chapters if e.name == name)

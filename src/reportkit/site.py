@@ -18,7 +18,7 @@ from typing import Any
 import jinja2
 
 from . import __version__
-from .archive import EditionNav, words
+from .archive import EditionNav
 from .cache import BuildCache, digest, environment
 from .claims import Claim, marked_claims
 from .datasets import publish_datasets
@@ -195,9 +195,9 @@ class SiteWriter:
             changes=link(self.changes_page) if self.changes_page else None,
             charts='class="vega-chart"' in body,
             notebook=f"{root}{notebook}" if notebook else None, edition_notice=self.nav.notice(language, page),
-            editions=self.nav.editions_href(language, page), editions_label=words(language)["editions"],
+            editions=self.nav.editions_href(language, page), editions_label=language.t("archive-editions"),
             edition_filter=language.t("edition") if self.nav.searchable else None,
-            archived_label=words(language)["result"],
+            archived_label=language.t("archive-result"),
         )
         path = self.staging / language.code / page
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -15,8 +15,14 @@ PACKAGE = Path(reportkit.__file__).parent
 # what a chapter's kernel imports: the setup (engine/kernel.py CHAPTER_START) and the chapter's own imports
 KERNEL_IMPORTS = "import reportkit.engine.tracking; from reportkit import stat, statistics_table, claims_table"
 # the build's machinery: a kernel has no use for it
-HEAVY = ("jinja2", "reportkit.site", "reportkit.cache", "reportkit.datasets", "reportkit.check", "reportkit.pdf",
-         "bibtexparser", "opencc", "bs4", "pandas")
+HEAVY = (
+    "jinja2", "bibtexparser", "opencc", "bs4", "pandas",
+    "reportkit.site",
+    "reportkit.cache",
+    "reportkit.datasets",
+    "reportkit.check",
+    "reportkit.pdf",
+)
 
 
 def test_kernel_import_does_not_load_the_build() -> None:
@@ -41,9 +47,9 @@ def _imports() -> dict[str, set[str]]:
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
         found = set()
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.level:
+            if isinstance(node, ast.ImportFrom):
                 base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1])
-                target = f"{base}.{node.module}" if node.module else base
+                target = (f"{base}.{node.module}" if node.module else base) if node.level else str(node.module)
                 found |= {t for t in (target, *(f"{target}.{a.name}" for a in node.names)) if t in modules}
             elif isinstance(node, ast.Import):
                 found |= {a.name for a in node.names if a.name in modules}
