@@ -9,6 +9,9 @@ layout divs, unknown options) is rejected with the file and line.
 
 We parse ourselves rather than through jupytext's Rmd reader because every
 error must point at the chapter line, and jupytext does not keep line numbers.
+The Markdown structure (code blocks, HTML comments, headings, code spans) comes
+from markdown-it-py's CommonMark tokenizer, which keeps line maps; regexes read
+only the syntax CommonMark does not know (`{python}`, `#|`, divs, citations).
 """
 
 from __future__ import annotations
