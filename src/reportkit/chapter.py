@@ -9,12 +9,16 @@ layout divs, unknown options) is rejected with the file and line.
 
 We parse ourselves rather than through jupytext's Rmd reader because every
 error must point at the chapter line, and jupytext does not keep line numbers.
+The Markdown structure (code blocks, HTML comments, headings, code spans) comes
+from markdown-it-py's CommonMark tokenizer, which keeps line maps; regexes read
+only the syntax CommonMark does not know (`{python}`, `#|`, divs, citations).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -22,6 +26,7 @@ from typing import Any
 
 import yaml
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from .errors import ChapterSyntaxError
 from .textfile import normalize, read_text
@@ -59,6 +64,7 @@ XREF = re.compile(r"(?<![\w@\[])@(?P<label>(?:sec|fig|tbl)-[A-Za-z0-9_-]*[A-Za-z
 class Markdown:
     text: str
     line: int  # first line in the file
+    code_lines: frozenset[int] = frozenset()  # lines (in the file) of code blocks: shown as written
 
 
 @dataclass
@@ -254,36 +260,98 @@ def _tokenizer() -> MarkdownIt:
     return MarkdownIt("commonmark")
 
 
-def _mask_comments(lines: list[str], body_start: int) -> list[str]:
-    """`lines` with every character of an HTML comment replaced by COMMENT_MASK (same lengths,
-    so positions carry over). Comments are found by a CommonMark tokenizer from line
-    `body_start` on (after the front matter): `<!--` in a code block or a code span is not one."""
+@dataclass
+class _Layout:
+    """What a CommonMark tokenizer finds in a chapter's body; every index is a 0-based line."""
+
+    prose: list[str]  # the lines, every character of an HTML comment replaced by COMMENT_MASK
+    fences: dict[int, tuple[int, int, str]] = field(default_factory=dict)  # first line -> (end, level, info)
+    code: set[int] = field(default_factory=set)  # lines of code blocks (fenced or indented), not prose
+    headings: set[int] = field(default_factory=set)  # ATX headings (`## …`)
+    spans: dict[int, list[str]] = field(default_factory=dict)  # line -> its one-line code spans, as written
+
+
+def _children(token: Token) -> Iterator[Token]:
+    for child in token.children or []:
+        yield child
+        yield from _children(child)  # an image's description
+
+
+def _layout(lines: list[str], body_start: int) -> _Layout:
+    """Tokenize the body (the lines from `body_start` on, after the front matter) once. Comments,
+    code blocks, headings and code spans come from the tokenizer, so `<!--` in code is not a
+    comment, `{python}` in a comment or a code block is not run, and a heading in a comment is
+    not one; what stays regex is the Quarto syntax inside those (`{python}`, `#|`)."""
     shown = [""] * body_start + lines[body_start:]
     body = "\n".join(shown)
     starts = [0]
     for line in shown:
         starts.append(starts[-1] + len(line) + 1)
-    spans: list[tuple[int, int]] = []
+    layout = _Layout(lines)
+    comments: list[tuple[int, int]] = []
     for token in _tokenizer().parse(body):
         if token.map is None:
             continue
         first, end = token.map
         if token.type == "html_block" and token.content.startswith("<!--"):
-            spans.append((starts[first], starts[end] - 1))  # the block, to the end of its last line
+            comments.append((starts[first], starts[end] - 1))  # the block, to the end of its last line
+        elif token.type == "fence":
+            layout.fences[first] = (end, token.level, token.info.strip())
+            layout.code.update(range(first, end))
+        elif token.type == "code_block":
+            layout.code.update(range(first, end))
+        elif token.type == "heading_open" and token.markup.startswith("#"):
+            layout.headings.add(first)
         elif token.type == "inline":
-            cursor = starts[first]
-            for child in token.children or []:
-                if child.type == "html_inline" and child.content.startswith("<!--"):
+            cursor, row = starts[first], first
+            for child in _children(token):
+                if child.type in ("softbreak", "hardbreak"):
+                    row += 1
+                elif child.type == "code_inline":
+                    source = child.markup + child.content + child.markup
+                    if source in layout.prose[row]:
+                        layout.spans.setdefault(row, []).append(source)
+                    else:  # a span over several lines (their breaks read as spaces): not an expression
+                        pattern = re.escape(child.markup) + r"\s*" + r"\s+".join(
+                            map(re.escape, child.content.split())) + r"\s*" + re.escape(child.markup)
+                        found = re.compile(pattern).search(body, starts[row])
+                        row += found.group(0).count("\n") if found else 0
+                elif child.type == "html_inline" and child.content.startswith("<!--"):
                     at = body.find(child.content, cursor)
                     if at >= 0:
-                        spans.append((at, at + len(child.content)))
+                        comments.append((at, at + len(child.content)))
                         cursor = at + len(child.content)
-    if not spans:
-        return lines
-    masked = list(body)
-    for begin, stop in spans:
-        masked[begin:stop] = [c if c == "\n" else COMMENT_MASK for c in body[begin:stop]]
-    return lines[:body_start] + "".join(masked).split("\n")[body_start:]
+                        row += child.content.count("\n")
+    if comments:
+        masked = list(body)
+        for begin, stop in comments:
+            masked[begin:stop] = [c if c == "\n" else COMMENT_MASK for c in body[begin:stop]]
+        layout.prose = lines[:body_start] + "".join(masked).split("\n")[body_start:]
+    return layout
+
+
+def _expressions(layout: _Layout, i: int) -> Iterator[tuple[int, int, re.Match[str]]]:
+    """The inline expressions on line `i`: the code spans the tokenizer found there that are
+    `` `{lang} expr` ``, with their columns."""
+    position = 0
+    for span in layout.spans.get(i, []):
+        at = layout.prose[i].find(span, position)
+        if at >= 0:
+            match = INLINE.fullmatch(span)
+            if match:
+                yield at, at + len(span), match
+            position = at + len(span)
+
+
+def inline_expressions(markdown: str) -> Iterator[tuple[int, int, re.Match[str]]]:
+    """The inline expressions of a piece of Markdown (a notebook's Markdown cell), as :func:`parse`
+    reads them: (start, end) offsets in `markdown` and the match of :data:`INLINE`."""
+    lines = markdown.split("\n")
+    layout, offset = _layout(lines, 0), 0
+    for i, line in enumerate(lines):
+        for start, end, match in _expressions(layout, i):
+            yield offset + start, offset + end, match
+        offset += len(line) + 1
 
 
 def parse(path: Path, text: str | None = None) -> Chapter:
@@ -342,32 +410,33 @@ def parse(path: Path, text: str | None = None) -> Chapter:
     buffer: list[str] = []
     buffer_start = i + 1
     n_cells = 0
-    # what is prose: HTML comments are neither read nor run (an inline expression in one stays text)
-    prose_lines = _mask_comments(lines, i)
+    layout = _layout(lines, i)
+    code_lines: set[int] = set()
 
     def flush(next_line: int) -> None:
         nonlocal buffer, buffer_start
         if buffer:
-            blocks.append(Markdown("\n".join(buffer), buffer_start))
+            code = frozenset(code_lines.intersection(range(buffer_start, buffer_start + len(buffer))))
+            blocks.append(Markdown("\n".join(buffer), buffer_start, code))
         buffer = []
         buffer_start = next_line
 
     while i < len(lines):
         line = lines[i]
         n = i + 1
-        fence = FENCE.match(line) if not prose_lines[i].startswith(COMMENT_MASK) else None  # not in a comment
-        if fence:
-            info = fence.group("info")
-            close = next(
-                (k for k in range(i + 1, len(lines))
-                 if lines[k].strip().startswith(fence.group("fence")[0] * len(fence.group("fence")))
-                 and not lines[k].strip().strip(fence.group("fence")[0])),
-                None,
-            )
-            if close is None:
-                raise ChapterSyntaxError("code fence is never closed", path, n)
-            executable = EXEC_INFO.match(info)
-            if executable and not info.startswith("{."):
+        if i in layout.fences:
+            end, level, info = layout.fences[i]
+            fence = FENCE.match(line) if level == 0 else None  # at the start of a line, in no list or quote
+            executable = EXEC_INFO.match(info) if not info.startswith("{.") else None  # {.python}: shown code
+            if executable and not fence:
+                raise ChapterSyntaxError(f"a {info} block must start at the beginning of a line, not indented "
+                                         "or inside a list or a quote", path, n)
+            if fence:  # unclosed, CommonMark runs it to the end of the file
+                marker = fence.group("fence")
+                closing = lines[end - 1].strip()
+                if end - 1 == i or closing.strip(marker[0]) or len(closing) < len(marker):
+                    raise ChapterSyntaxError("code fence is never closed", path, n)
+            if executable:
                 lang = executable.group("lang")
                 if info.startswith("{="):
                     raise ChapterSyntaxError(f"raw block {info} is not supported", path, n)
@@ -379,21 +448,27 @@ def parse(path: Path, text: str | None = None) -> Chapter:
                     raise ChapterSyntaxError(
                         "cell options go in `#|` lines, not in the fence", path, n
                     )
-                body = lines[i + 1:close]
+                body = lines[i + 1:end - 1]
                 options, used = _cell_options(body, path, n)
                 for option in ("fig-cap", "tbl-cap"):
                     for m in CITATION.finditer(str(options.get(option, ""))):
                         citations.setdefault(m.group("key"), n)
-                flush(close + 2)
+                flush(end + 1)
                 blocks.append(Cell("\n".join(body[used:]), options, n, n_cells, n + 1 + used))
                 n_cells += 1
             else:
-                buffer.extend(lines[i:close + 1])
-            i = close + 1
+                code_lines.update(range(n, end + 1))
+                buffer.extend(lines[i:end])
+            i = end
             continue
-        visible = prose_lines[i]
+        if i in layout.code:  # an indented code block
+            code_lines.add(n)
+            buffer.append(line)
+            i += 1
+            continue
+        visible = layout.prose[i]
         _scan_markdown_line(visible, path, n)
-        heading = HEADING.match(line)
+        heading = HEADING.match(line) if i in layout.headings else None
         if heading:
             ident, classes, _ = _attrs(heading.group("attrs") or "")
             level = len(heading.group("hashes"))
@@ -415,10 +490,9 @@ def parse(path: Path, text: str | None = None) -> Chapter:
         prose = re.sub(r"``[^`]+``|`[^`]*`", "", INLINE.sub("", visible)).replace(COMMENT_MASK, "")  # no code
         _scan_inline_markup(heading.group("text") if heading else prose, path, n)
         pieces, position = [], 0
-        for match in INLINE.finditer(visible):
-            if COMMENT_MASK not in match.group(0):
-                pieces += [line[position:match.start()], replace(match)]
-                position = match.end()
+        for start, stop, match in _expressions(layout, i):
+            pieces += [line[position:start], replace(match)]
+            position = stop
         line = "".join(pieces) + line[position:]
         for m in CITATION.finditer(prose):
             key = m.group("key")

@@ -47,7 +47,7 @@ import jupytext
 import nbformat
 from jupytext.combine import combine_inputs_with_outputs
 
-from .chapter import INLINE, Chapter, InlineExpression
+from .chapter import Chapter, InlineExpression, inline_expressions
 from .chapter import parse as parse_chapter
 from .engine.kernel import Executed, plain_value
 from .errors import ChapterSyntaxError, NotebookError
@@ -133,7 +133,11 @@ def _shown_inline(markdown: str, inline: Iterator[InlineExpression], executed: E
         found.append(item)
         return _rendered(executed.inline.get(item.key, {}))
 
-    return INLINE.sub(value, markdown), found
+    pieces, position = [], 0
+    for start, end, match in inline_expressions(markdown):  # not those in code or comments
+        pieces += [markdown[position:start], value(match)]
+        position = end
+    return "".join(pieces) + markdown[position:], found
 
 
 def published_notebook(chapter: Chapter, executed: Executed, language: Language, name: str) -> Notebook:

@@ -177,3 +177,16 @@ def _groups(chapter: Chapter) -> list[list[InlineExpression]]:
             if count:
                 groups.append([next(items) for _ in range(count)])
     return groups
+
+
+def test_published_notebook_reads_inline_expressions_as_the_chapter_does() -> None:
+    """An expression in a comment or in code is text for the reader, so for the notebook as well."""
+    text = ('---\ntitle: t\n---\n\n一 `{python} stat("a")` <!-- `{python} stat("old")` -->\n\n'
+            '    `{python} stat("code")`\n\n二 `` `{python} stat("span")` `` `{python} stat("b")`\n')
+    chapter = parse(Path("ch.qmd"), text)
+    executed = Executed(inline={item.key: {"text/plain": f"v-{item.expr}"} for item in chapter.inline})
+    notebook = published_notebook(chapter, executed, LANGUAGES["en"], "ch.en.ipynb")
+    markdown = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    assert 'v-stat("a")' in markdown and 'v-stat("b")' in markdown
+    for kept in ('<!-- `{python} stat("old")` -->', '    `{python} stat("code")`', '`` `{python} stat("span")` ``'):
+        assert kept in markdown

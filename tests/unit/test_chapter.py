@@ -128,3 +128,70 @@ def test_html_comments_are_neither_run_nor_read() -> None:
     assert '<!-- 舊的 `{python} stat("b")` [@old] -->' in markdown
     assert '`{python} open("x", "w")`' in markdown
     assert chapter.cells == [] and '```{python}\nopen("x", "w")\n```' in markdown
+
+
+TOKENIZED = """---
+title: 測試
+---
+
+## 標題 `{python} stat("a")` {#sec-a}
+
+<!--
+## 舊的一節 {#sec-old}
+-->
+
+    `{python} stat("indented")` @sec-missing [@indented]
+
+  ```
+  `{python} stat("fence-indented")`
+  ```
+
+- 清單：
+
+  ```
+  `{python} stat("in-list")` [@in-list]
+  ```
+
+````
+```
+`{python} stat("longer-fence")`
+```
+````
+
+文字 `` `{python} stat("double")` `` 和 `{python} stat("b")` [@key]，\\`{python} stat("escaped")\\`。
+"""
+
+
+def test_the_tokenizer_decides_what_is_code_and_what_is_a_heading() -> None:
+    """Code blocks (indented, fenced with an indent, in a list, fenced with a longer fence), code
+    spans with two backticks are code, escaped backticks are text: nothing in them runs or is cited;
+    a heading in a comment is not one; a heading's inline expression runs, on its line."""
+    chapter = parse(Path("ch.qmd"), TOKENIZED)
+    assert [(i.expr, i.line) for i in chapter.inline] == [('stat("a")', 5), ('stat("b")', 29)]
+    assert [(h.ident, h.line) for h in chapter.headings] == [("sec-a", 5)]
+    assert chapter.citations == {"key": 29}
+    assert chapter.xrefs == []
+    [block] = chapter.blocks
+    rows = block.text.split("\n")
+    code = {line for line in range(block.line, block.line + len(rows)) if "stat(" in rows[line - block.line]
+            and line not in (5, 29)}
+    assert code and code <= block.code_lines  # left as written by the Markdown stage
+    assert not {5, 29} & block.code_lines
+
+
+@pytest.mark.parametrize("source", ["  ```{python}\n  x\n  ```\n", "- item\n\n  ```{python}\n  x\n  ```\n",
+                                    "> ```{python}\n> x\n> ```\n"])
+def test_a_cell_not_at_the_start_of_a_line_is_rejected(source: str) -> None:
+    """Not silently shown as code: a cell must start at the beginning of a line, as at the top level."""
+    with pytest.raises(ChapterSyntaxError, match=r"a \{python\} block must start at the beginning of a line") as info:
+        parse(Path("ch.qmd"), "---\ntitle: t\n---\n" + source)
+    assert info.value.line == 4 + source.split("\n").index(next(r for r in source.split("\n") if "{python}" in r))
+
+
+def test_inline_expressions_keep_their_lines_after_spans_over_several_lines() -> None:
+    """A code span or a comment over two lines, a list item's lazy line: each expression is
+    reported at its own line."""
+    text = ("---\ntitle: t\n---\n\n一 `程式\n碼` 二\n三 <!-- 註\n解 --> 四\n五 `{python} s(1)` 六 `{python} s(2)`\n\n"
+            "- 項 `{python} s(3)`\n  續 `{python} s(4)`\n")
+    chapter = parse(Path("ch.qmd"), text)
+    assert [(i.expr, i.line) for i in chapter.inline] == [("s(1)", 9), ("s(2)", 9), ("s(3)", 11), ("s(4)", 12)]

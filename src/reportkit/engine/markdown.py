@@ -60,13 +60,13 @@ def section_numbers(chapter: Chapter, entry: ChapterEntry) -> dict[int, str]:
 
 def _callout_heading_lines(chapter: Chapter) -> set[int]:
     """Lines of headings that are the first line inside a callout div (its title)."""
+    headings = {heading.line for heading in chapter.headings}
     lines: set[int] = set()
     for block in chapter.blocks:
         if not isinstance(block, Markdown):
             continue
-        rows = block.text.split("\n")
-        for k, row in enumerate(rows[:-1]):
-            if row.startswith(":::") and "callout-" in row and HEADING.match(rows[k + 1]):
+        for k, row in enumerate(block.text.split("\n")):
+            if row.startswith(":::") and "callout-" in row and block.line + k + 1 in headings:
                 lines.add(block.line + k + 1)
     return lines
 
@@ -132,16 +132,10 @@ class Assembler:
 
     # prose ---------------------------------------------------------------
     def _prose(self, block: Markdown) -> str:
-        out = []
-        in_code = False
-        for k, row in enumerate(block.text.split("\n")):
-            line = block.line + k
-            if row.lstrip().startswith(("```", "~~~")):
-                in_code = not in_code
-            if not in_code:
-                row = self._prose_line(row, line)
-            out.append(row)
-        return "\n".join(out)
+        """The block's lines, code blocks as written (the reader's tokenizer found them)."""
+        rows = block.text.split("\n")
+        return "\n".join(row if block.line + k in block.code_lines else self._prose_line(row, block.line + k)
+                         for k, row in enumerate(rows))
 
     def _prose_line(self, row: str, line: int) -> str:
         heading = HEADING.match(row)
