@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
+from types import FrameType
 
 from rich.console import Console
 
@@ -466,12 +469,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (`kill`, `timeout`, a CI job cancelled): stopped the way Ctrl-C stops a build, so
+    its kernels (in their own process group) and its staging folder do not outlive it."""
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    handles_signals = threading.current_thread() is threading.main_thread()
+    previous = signal.getsignal(signal.SIGTERM)
+    if handles_signals:
+        signal.signal(signal.SIGTERM, _terminate)
     try:
         code: int = args.func(args)
         return code
+    except Terminated:
+        print("reportkit: stopped (SIGTERM); the previous output is unchanged", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except KeyboardInterrupt:
         print("reportkit: interrupted; the previous output is unchanged", file=sys.stderr)
         return 130
@@ -480,6 +499,9 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(describe(error, _root(args)), file=sys.stderr)
         return 1 if isinstance(error, (ReportkitError, OSError)) else 70
+    finally:
+        if handles_signals:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
 
 
 def _root(args: argparse.Namespace) -> Path:

@@ -286,9 +286,14 @@ def _wait_for(marker: Path, proc: subprocess.Popen[str]) -> None:
     raise AssertionError("the cell never started")
 
 
-def test_ctrl_c_during_render(mini_with_site: Path, tmp_path: Path) -> None:
-    """Ctrl-C while a cell runs: exit 130, one line, the old site, no staging folder, no kernel
-    left running (kernels have their own process group, so reportkit stops them)."""
+@pytest.mark.parametrize(("stop", "exit_code", "golden"), [
+    (signal.SIGINT, 130, "interrupted.txt"),  # Ctrl-C
+    (signal.SIGTERM, 128 + signal.SIGTERM, "terminated.txt"),  # `kill`, `timeout`, a cancelled CI job
+], ids=["ctrl-c", "sigterm"])
+def test_stopping_a_render(mini_with_site: Path, tmp_path: Path, stop: signal.Signals, exit_code: int,
+                           golden: str) -> None:
+    """Ctrl-C or SIGTERM while a cell runs: its exit code, one line, the old site, no staging
+    folder, no kernel left running (kernels have their own process group, so reportkit stops them)."""
     before = snapshot(mini_with_site / "_site")
     marker = tmp_path / "started"
     _sleeping_cell(mini_with_site, marker)
@@ -298,7 +303,7 @@ def test_ctrl_c_during_render(mini_with_site: Path, tmp_path: Path) -> None:
 
     try:
         assert not _ignores_sigint(proc.pid), "the render ignores SIGINT: it cannot be interrupted"
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(stop)
         _, err = proc.communicate(timeout=60)
     except (AssertionError, subprocess.TimeoutExpired):  # stop it all, so no process outlives the test
         proc.kill()
@@ -307,8 +312,8 @@ def test_ctrl_c_during_render(mini_with_site: Path, tmp_path: Path) -> None:
             os.kill(pid, signal.SIGKILL)
         raise
 
-    assert proc.returncode == 130
-    assert_golden(err, GOLDEN / "errors" / "interrupted.txt")
+    assert proc.returncode == exit_code
+    assert_golden(err, GOLDEN / "errors" / golden)
     assert snapshot(mini_with_site / "_site") == before
     _no_staging_left(mini_with_site)
     assert kernels and not any(_alive(pid) for pid in kernels)
