@@ -21,7 +21,7 @@ from .claims import Claims, marked_claims
 from .errors import ChapterSyntaxError, RegistryError
 from .i18n import LANGUAGES, Language
 from .markup import escape_markdown
-from .project import CHAPTERS_DIR, Project, relative_href
+from .project import CHAPTERS_DIR, ChapterEntry, Project, relative_href
 from .registry import STATUSES, Statistic, fill_placeholders, quote_source
 from .stats import (
     Stat,
@@ -80,8 +80,10 @@ def _table(header: list[str], rows: list[list[str]]) -> MarkdownBlock:
 
 
 def statistic_usage(project: Project) -> dict[str, Any]:
-    """Which chapters show which statistics (source language, book order), and the titles of the
-    unnumbered pages per language: what the data & sources table needs to know of the chapters."""
+    """Which chapters show which statistics (source language, book order), how each chapter is
+    numbered, and the titles of the unnumbered pages per language: all the data & sources table
+    needs to know of the chapters (so it reads no chapter file, and a chapter edit that changes
+    none of this does not re-run it)."""
     from .chapter import parse
 
     usage: dict[str, list[str]] = {}
@@ -98,7 +100,8 @@ def statistic_usage(project: Project) -> dict[str, Any]:
                 path = project.chapter_path(entry, language)
                 if path.is_file():
                     titles.setdefault(language.code, {})[entry.name] = parse(path).title
-    return {"usage": usage, "claims": claims, "titles": titles}
+    chapters = [[entry.name, entry.number, entry.appendix] for entry in project.chapters]
+    return {"usage": usage, "claims": claims, "titles": titles, "chapters": chapters}
 
 
 @cache
@@ -114,7 +117,7 @@ def _usage(root: Path, language_code: str, kind: str = "usage") -> dict[str, lis
         data = json.loads(Path(recorded).read_text(encoding="utf-8"))
     else:
         data = statistic_usage(project)
-    entries = {entry.name: entry for entry in project.chapters}
+    entries = {name: ChapterEntry(name, number, appendix) for name, number, appendix in data["chapters"]}
     out: dict[str, list[tuple[str, str]]] = {}
     for stat_id, names in data.get(kind, {}).items():
         for name in names:

@@ -45,6 +45,18 @@ def test_chapter_edit_reruns_only_that_chapter(warm: Path) -> None:
     assert sorted(report.reused) == ["zh-Hant/index.qmd", "zh-Hant/references.qmd"]
 
 
+def test_chapter_edit_does_not_rerun_the_data_and_sources_table(warm: Path) -> None:
+    # the table lists where each statistic is shown and how chapters are numbered, from a record
+    # the build writes; a chapter edit that changes neither leaves the table's chapter cached
+    _edit(warm / "chapters/zh-Hant/references.qmd", "::: {#refs}",
+          "```{python}\nfrom reportkit import statistics_table\nstatistics_table()\n```\n\n::: {#refs}")
+    assert _render(warm).executed == ["zh-Hant/references.qmd"]
+    _edit(warm / "chapters/zh-Hant/01-jobs.qmd", "更多內容見", "更多的內容見")
+    report = _render(warm)
+    assert report.executed == ["zh-Hant/01-jobs.qmd"]
+    assert sorted(report.reused) == ["zh-Hant/index.qmd", "zh-Hant/references.qmd"]
+
+
 def test_data_read_through_pandas_reruns_only_its_reader(warm: Path) -> None:
     # 01-jobs reads exposure.csv with pandas.read_csv in a cell; no other chapter does
     _edit(warm / "data/exposure.csv", "All industries,0.25", "All industries,0.24")

@@ -324,11 +324,15 @@ def render(project: Project, progress: Progress | None = None,
                 archive_mod.write_forwarding(project, staging)
             if editions:
                 tasks += [partial(editions_page, language) for language in project.languages]
+        books: list[Callable[[], None]] = []
         if "pdf" in formats:
             timestamp = build_timestamp(project.root)
-            tasks += [partial(pdf_book, language, jobs, xrefs) for language, jobs, xrefs in plans]
+            books = [partial(pdf_book, language, jobs, xrefs) for language, jobs, xrefs in plans]
         with ThreadPoolExecutor(max_workers=_workers()) as pool:
-            for future in [pool.submit(task) for task in tasks]:
+            # the books (the longest tasks) start first, so no worker is left alone with one at the
+            # end; a failure is still reported in the order of the tasks, the pages first
+            started = [pool.submit(task) for task in books]
+            for future in [pool.submit(task) for task in tasks] + started:
                 future.result()
         with stage("site"):
             site.write_common(cache)

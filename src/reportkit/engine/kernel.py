@@ -119,9 +119,10 @@ def plain_value(bundle: dict[str, Any]) -> str:
 class Kernel:
     """One warm kernel, used by one thread.
 
-    Only public API: jupyter_client's ``AsyncKernelManager`` owns the kernel process; each
-    chapter is one notebook run by its own ``NotebookClient`` on that kernel (``km=``), with
-    a fresh kernel client (so no client outlives its notebook)."""
+    Only public API: jupyter_client's ``AsyncKernelManager`` owns the kernel process; one
+    ``NotebookClient`` on that kernel (``km=``) runs every chapter, each chapter's cells
+    appended to its notebook. (A client per chapter cost ~0.2 s of waiting each: connecting
+    and waiting for the kernel to be ready and its output to go quiet.)"""
 
     def __init__(self, root: Path, env: dict[str, str] | None = None, kernel_name: str = DEFAULT_KERNEL):
         self.root = root
@@ -135,20 +136,14 @@ class Kernel:
         self.km = AsyncKernelManager(kernel_name=kernel_name, config=config)
         env = dict(os.environ, REPORTKIT_ROOT=str(root), PYTHONHASHSEED="0", MPLBACKEND="agg",
                    **{ENGINE_ENV: "embedded"}, **(env or {}))
+        self.notebook: _Notebook | None = None
         try:
             run_sync(self.km.start_kernel)(env=env, cwd=str(root), extra_arguments=KERNEL_ARGS)
-            setup = self._notebook([KERNEL_SETUP])
-            try:
-                setup.run(0)
-            finally:
-                setup.close()
+            self.notebook = _Notebook(self.km, self.timeout)
+            self.notebook.run(self.notebook.append([KERNEL_SETUP])[0])
         except Exception:
             self.close()
             raise
-
-    def _notebook(self, sources: list[str]) -> _Notebook:
-        """A notebook of code cells with a connected client on this kernel."""
-        return _Notebook(self.km, sources, self.timeout)
 
     def _request(self, kc: Any, expressions: dict[str, str]) -> dict[str, Any]:
         msg_id = kc.execute("", silent=True, user_expressions=expressions)
@@ -186,15 +181,17 @@ class Kernel:
         result = Executed()
         start = CHAPTER_START.format(root=str(self.root), folder=str(chapter.path.parent), language=language.code)
         self._where, self._line = "the chapter's setup", 1
-        # cell 0 is the chapter's setup (a fresh namespace, importing reportkit), then its cells
-        notebook = self._notebook([start] + [cell.code for cell in chapter.cells])
+        # the chapter's setup (a fresh namespace, importing reportkit), then its cells
+        notebook = self.notebook
+        assert notebook is not None, "the kernel is closed"
+        setup, *indices = notebook.append([start] + [cell.code for cell in chapter.cells])
         try:
             # the setup is not the chapter's code: not its limit
-            notebook.run(0, max(self.timeout, DEFAULT_CELL_TIMEOUT))
-            for cell in chapter.cells:
+            notebook.run(setup, max(self.timeout, DEFAULT_CELL_TIMEOUT))
+            for cell, index in zip(chapter.cells, indices, strict=True):
                 self._where, self._line = "this cell", cell.line
                 try:
-                    outputs = notebook.run(cell.index + 1, self.timeout)
+                    outputs = notebook.run(index, self.timeout)
                 except CellExecutionError as err:
                     tb = [str(err.traceback)] if isinstance(err.traceback, str) else list(err.traceback or [])
                     line, evalue = _error_line(tb, cell.code_line), one_line(err.evalue)
@@ -219,7 +216,7 @@ class Kernel:
                 self._line = first
             values = self._request(notebook.client.kc, {**expressions, "__reads__": READS_EXPRESSION})
         finally:
-            notebook.close()
+            notebook.forget(setup)
         for item in chapter.inline:
             value = values.get(item.key, {})
             if value.get("status") != "ok":
@@ -241,6 +238,8 @@ class Kernel:
 
     def close(self) -> None:
         try:
+            if self.notebook is not None:
+                self.notebook.close()
             if self.km.has_kernel:
                 run_sync(self.km.shutdown_kernel)(now=True)
         finally:
@@ -248,14 +247,25 @@ class Kernel:
 
 
 class _Notebook:
-    """Code cells run in order by one `NotebookClient` on a running kernel it does not own."""
+    """Code cells run in order by one `NotebookClient` on a running kernel it does not own;
+    each chapter appends its cells."""
 
-    def __init__(self, km: AsyncKernelManager, sources: list[str], timeout: int):
-        cells = [nbformat.v4.new_code_cell(source) for source in sources]  # type: ignore[no-untyped-call]
-        self.nb = nbformat.v4.new_notebook(cells=cells)  # type: ignore[no-untyped-call]
+    def __init__(self, km: AsyncKernelManager, timeout: int):
+        self.nb = nbformat.v4.new_notebook()  # type: ignore[no-untyped-call]
         self.client = NotebookClient(self.nb, km=km, timeout=timeout, allow_errors=False,
                                      startup_timeout=STARTUP_TIMEOUT)
         self.client.start_new_kernel_client()
+
+    def append(self, sources: list[str]) -> list[int]:
+        """Add code cells; their indices."""
+        start = len(self.nb.cells)
+        self.nb.cells.extend(nbformat.v4.new_code_cell(source) for source in sources)  # type: ignore[no-untyped-call]
+        return list(range(start, len(self.nb.cells)))
+
+    def forget(self, first: int) -> None:
+        """Drop the outputs of cells `first`… (they were returned): memory stays that of one chapter."""
+        for cell in self.nb.cells[first:]:
+            cell.outputs = []
 
     def run(self, index: int, timeout: int = DEFAULT_CELL_TIMEOUT) -> list[dict[str, Any]]:
         """Run cell `index` within `timeout` seconds; its outputs."""

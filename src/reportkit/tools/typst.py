@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
-from multiprocessing import get_context
 from pathlib import Path
 
 from ..errors import ToolFailedError, ToolMissingError
@@ -89,16 +90,19 @@ def _memory_slots(count: int) -> Iterator[None]:
             _SLOTS.release()
 
 
-def _compile(source: str, output: str, font_paths: list[str], timestamp: int) -> str | None:
-    """In the child: compile, and return typst's error message (None on success)."""
-    import typst
-
-    try:
-        typst.compile(source, output=output, root=str(Path(source).parent), font_paths=font_paths,
-                      ignore_system_fonts=True, timestamp=timestamp)
-    except RuntimeError as err:
-        return " ".join(strip_ansi(str(err)).split())
-    return None
+# The child imports typst alone (not reportkit, whose import costs more than a small book's
+# layout): it reads its arguments as JSON and prints typst's error message, if any.
+_CHILD = """\
+import json, sys
+import typst
+args = json.loads(sys.argv[1])
+try:
+    typst.compile(args["source"], output=args["output"], root=args["root"], font_paths=args["font_paths"],
+                  ignore_system_fonts=True, timestamp=args["timestamp"])
+except RuntimeError as err:
+    sys.stdout.write(str(err))
+    sys.exit(1)
+"""
 
 
 def compile_pdf(source: Path, output: Path, font_folders: list[Path], timestamp: int) -> None:
@@ -107,10 +111,13 @@ def compile_pdf(source: Path, output: Path, font_folders: list[Path], timestamp:
     if not is_available():
         raise ToolMissingError("typst not found: install it with `pip install typst`")
     slots = 2 if source.stat().st_size > LARGE_SOURCE else 1
-    with _memory_slots(slots), ProcessPoolExecutor(1, mp_context=get_context("spawn")) as child:
-        message = child.submit(_compile, str(source), str(output), [str(f) for f in font_folders],
-                               timestamp).result()
-    if message is not None:
+    args = {"source": str(source), "output": str(output), "root": str(source.parent),
+            "font_paths": [str(f) for f in font_folders], "timestamp": timestamp}
+    with _memory_slots(slots):
+        child = subprocess.run([sys.executable, "-c", _CHILD, json.dumps(args)], capture_output=True,
+                               text=True, encoding="utf-8")
+    if child.returncode != 0:
+        message = " ".join(strip_ansi(child.stdout or child.stderr).split()) or f"exit status {child.returncode}"
         debug = os.environ.get("REPORTKIT_KEEP_TYPST")
         if debug:
             Path(debug).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
