@@ -70,7 +70,7 @@ class PdfPage:
 
 def _char_boxes(textpage: pypdfium2.PdfTextPage, count: int) -> NDArray[np.float64]:
     """Every character's tight box, with one set of ctypes buffers for the page (pdfium has no
-    bulk call; the helper's per-call allocations were a third of the check's PDF time)."""
+    bulk call; the helper's per-call allocations were a quarter of the time spent reading a PDF)."""
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     get = pdfium_c.FPDFText_GetCharBox
     boxes = np.zeros((count, 4))
