@@ -138,10 +138,11 @@ def check_site(project: Project, registry: Registry, output: Path | None = None,
     Each language is checked on its own; with several languages and cores, in parallel
     processes (reading HTML and PDFs is CPU-bound Python)."""
     output = output or project.output_dir
-    check = functools.partial(_check_language, project.root, registry, output, pdfs)
+    check = functools.partial(_check_language, project, registry, output, pdfs)
     codes = [language.code for language in project.languages]
     workers = min(len(codes), _cores())
     if workers > 1:
+        _ = project.chapters  # read here, once: the workers get them with the pickled project
         context = multiprocessing.get_context("forkserver")  # no fork of a process that runs threads
         context.set_forkserver_preload([__name__])
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
@@ -162,10 +163,10 @@ def _cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def _check_language(root: Path, registry: Registry, output: Path, pdfs: bool, code: str,
+def _check_language(project: Project, registry: Registry, output: Path, pdfs: bool, code: str,
                     ) -> tuple[list[Finding], dict[str, PageReport] | None]:
-    """One language's pages (None when its site is missing) and PDF, and what they show."""
-    project = Project(root)
+    """One language's pages (None when its site is missing) and PDF, and what they show. (A
+    worker process gets `project` pickled, its chapters already read.)"""
     language = LANGUAGES[code]
     folder = output / language.code
     if not folder.is_dir():
