@@ -48,8 +48,13 @@ def editions_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server.server_close()
 
 
-def _results(page: Any) -> list[tuple[str, str]]:
-    page.wait_for_timeout(800)  # the UI re-runs the search after a filter changes
+def _results(page: Any, prefix: str) -> list[tuple[str, str]]:
+    """The search results once the UI shows results under `prefix` only (it re-runs the search
+    after a filter changes; a filter that fails to apply times out here)."""
+    page.wait_for_function("""prefix => {
+        const links = [...document.querySelectorAll(".pagefind-ui__result-link")];
+        return links.length > 0 && links.every(link => link.getAttribute("href").startsWith(prefix));
+    }""", arg=prefix, timeout=15000)
     return [(a.inner_text(), a.get_attribute("href")) for a in page.locator(".pagefind-ui__result-link").all()]
 
 
@@ -59,12 +64,11 @@ def test_search_shows_the_latest_edition_and_marks_an_earlier_one(browser_contex
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.goto(f"{editions_url}zh-Hant/index.html")
     page.locator("#search input").fill(QUERY)
-    page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
-    latest = _results(page)
+    latest = _results(page, "/zh-Hant/")
     assert latest and all(href.startswith("/zh-Hant/") for _, href in latest), latest
     page.locator('.pagefind-ui__filter-checkbox[id$="2026"]').uncheck()
     page.locator('.pagefind-ui__filter-checkbox[id$="2025"]').check()
-    earlier = _results(page)
+    earlier = _results(page, "/editions/2025/zh-Hant/")
     assert earlier and all(href.startswith("/editions/2025/zh-Hant/") for _, href in earlier), earlier
     assert earlier[0][0].startswith("〔2025 年版〕")
     assert errors == []

@@ -58,7 +58,9 @@ def tab(browser_context: Any, site_url: str) -> Iterator[Page]:
 @pytest.mark.parametrize(("lang", "name"), PAGES, ids=[f"{lang}-{name}" for lang, name in PAGES])
 def test_page_loads_cleanly_offline_and_accessibly(tab: Page, lang: str, name: str) -> None:
     page = tab.open(f"{lang}/{name}")
-    page.wait_for_timeout(200)
+    # every chart drawn, or left static after a failure (which charts.js logs)
+    page.wait_for_function("""() => [...document.querySelectorAll(".vega-chart")].every(
+        chart => chart.classList.contains("vega-ready") || !chart.querySelector(".vega-interactive"))""")
     assert tab.console == [] and tab.failed == [] and tab.outside == []
     results = Axe().run(page)
     serious = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import multiprocessing
+import os
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from ..appendix import CORRECTIONS_FILE
@@ -130,27 +134,56 @@ def _site_rel(project: Project, output: Path, path: Path) -> str:
 
 def check_site(project: Project, registry: Registry, output: Path | None = None, pdfs: bool = True,
                ) -> tuple[list[Finding], dict[str, dict[str, PageReport]]]:
-    """Every built page (and PDF, with `pdfs`) in `output` (default: the published site)."""
+    """Every built page (and PDF, with `pdfs`) in `output` (default: the published site).
+    Each language is checked on its own; with several languages and cores, in parallel
+    processes (reading HTML and PDFs is CPU-bound Python)."""
     output = output or project.output_dir
+    check = functools.partial(_check_language, project, registry, output, pdfs)
+    codes = [language.code for language in project.languages]
+    workers = min(len(codes), _cores())
+    if workers > 1:
+        _ = project.chapters  # read here, once: the workers get them with the pickled project
+        context = multiprocessing.get_context("forkserver")  # no fork of a process that runs threads
+        context.set_forkserver_preload([__name__])
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            results = list(pool.map(check, codes))
+    else:
+        results = [check(code) for code in codes]
     findings: list[Finding] = []
     pages: dict[str, dict[str, PageReport]] = {}
-    for language in project.languages:
-        folder = output / language.code
-        if not folder.is_dir():
-            findings.append(Finding(_site_rel(project, output, folder), 0, "site-missing",
-                                    f"no built {language.code} site; run `reportkit render`"))
+    for code, (language_findings, reports) in zip(codes, results, strict=True):
+        findings += language_findings
+        if reports is not None:
+            pages[code] = reports
+    return findings, pages
+
+
+def _cores() -> int:
+    """The cores this process may run on (a CI runner or `taskset` may allow fewer than the machine has)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _check_language(project: Project, registry: Registry, output: Path, pdfs: bool, code: str,
+                    ) -> tuple[list[Finding], dict[str, PageReport] | None]:
+    """One language's pages (None when its site is missing) and PDF, and what they show. (A
+    worker process gets `project` pickled, its chapters already read.)"""
+    language = LANGUAGES[code]
+    folder = output / language.code
+    if not folder.is_dir():
+        return [Finding(_site_rel(project, output, folder), 0, "site-missing",
+                        f"no built {language.code} site; run `reportkit render`")], None
+    findings: list[Finding] = []
+    pages: dict[str, PageReport] = {}
+    for entry in project.chapters:
+        path = folder / entry.page(language.code)
+        if not path.is_file():
+            findings.append(Finding(_site_rel(project, output, path), 0, "site-missing", "page not built"))
             continue
-        pages[language.code] = {}
-        for entry in project.chapters:
-            path = folder / entry.page(language.code)
-            if not path.is_file():
-                findings.append(Finding(_site_rel(project, output, path), 0, "site-missing", "page not built"))
-                continue
-            report = read_page(path, _site_rel(project, output, path), registry, language)
-            pages[language.code][entry.name] = report
-            findings.extend(report.findings)
-        if pdfs:
-            findings += check_pdf(project, registry, language, pages[language.code], output)
+        report = read_page(path, _site_rel(project, output, path), registry, language)
+        pages[entry.name] = report
+        findings.extend(report.findings)
+    if pdfs:
+        findings += check_pdf(project, registry, language, pages, output)
     return findings, pages
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, NavigableString, SoupStrainer, Tag
 
 from ..i18n import Language
 from ..registry import Registry
@@ -89,15 +89,55 @@ def _in_generated(span: Tag) -> bool:
     return any("generated" in (p.get("class") or []) for p in span.parents if isinstance(p, Tag))
 
 
-def read_page(path: Path, rel: str, registry: Registry, language: Language) -> PageReport:
-    html = path.read_text(encoding="utf-8")
-    soup = BeautifulSoup(html, "html.parser")
-    report = PageReport(rel)
+def _main(path: Path) -> Tag | None:
+    """The page's <main> element, parsed alone (html.parser keeps source lines; the
+    navigation and scripts around it are tokenized but not built into a tree)."""
+    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser", parse_only=SoupStrainer("main"))
     main = soup.find("main")
-    if not isinstance(main, Tag):
+    return main if isinstance(main, Tag) else None
+
+
+def _cited_under(citations: list[Tag]) -> dict[int, set[str]]:
+    """The keys cited inside each element that contains a citation (by `id()` of the element)."""
+    cited: dict[int, set[str]] = {}
+    for citation in citations:
+        keys = str(citation.get("data-cites", "")).split()
+        for parent in citation.parents:
+            cited.setdefault(id(parent), set()).update(keys)
+    return cited
+
+
+def read_page(path: Path, rel: str, registry: Registry, language: Language) -> PageReport:
+    report = PageReport(rel)
+    main = _main(path)
+    if main is None:
         report.findings.append(Finding(rel, 1, "site-missing", "page has no <main> element"))
         return report
-    for span in main.select("span.stat"):
+    # one walk over the page collects what the rules read (CSS selectors per statistic were
+    # most of the check's HTML time)
+    stats: list[Tag] = []
+    names: list[Tag] = []
+    numbers: list[Tag] = []
+    citations: list[Tag] = []
+    ids: set[str] = set()
+    generated = False
+    for node in main.descendants:
+        if not isinstance(node, Tag):
+            continue
+        classes: list[str] = list(node.get("class") or [])
+        if node.name == "span" and "stat" in classes:
+            stats.append(node)
+        if node.name == "span" and "name" in classes:
+            names.append(node)
+        if "header-section-number" in classes or "chapter-number" in classes:
+            numbers.append(node)
+        generated = generated or "generated" in classes
+        if node.has_attr("data-cites"):
+            citations.append(node)
+        if node.has_attr("id"):
+            ids.add(str(node["id"]))
+    cited_under = _cited_under(citations)
+    for span in stats:
         line = span.sourceline or 0
         stat_id = str(span.get("data-stat", ""))
         if stat_id not in registry:
@@ -115,23 +155,17 @@ def read_page(path: Path, rel: str, registry: Registry, language: Language) -> P
         if not _in_generated(span):
             report.prose_ids.append(stat_id)
         block = block_of(span)
-        cited: set[str] = set()
-        if block is not None:
-            for citation in block.select("[data-cites]"):
-                cited.update(str(citation.get("data-cites", "")).split())
-        if stat.source not in cited:
+        if block is None or stat.source not in cited_under.get(id(block), set()):
             report.findings.append(Finding(
                 rel, line, "stat-uncited",
                 f"[{stat_id}] is shown without citing its source @{stat.source} in the same paragraph",
             ))
-    report.names = {node.get_text() for node in main.select("span.name") if not is_figure(node.get_text())}
-    report.heading_numbers = {node.get_text() for node in main.select(".header-section-number, .chapter-number")
-                              if SECTION_NUMBER.fullmatch(node.get_text())}
+    report.names = {node.get_text() for node in names if not is_figure(node.get_text())}
+    report.heading_numbers = {node.get_text() for node in numbers if SECTION_NUMBER.fullmatch(node.get_text())}
     # the bibliography page or a generated appendix (a chapter's own reference list, under
     # its #bibliography heading, does not make it one)
-    report.data_page = bool(main.select_one(".generated")) or bool(
-        main.select_one("#refs") and not main.select_one("#bibliography"))
-    for citation in main.select("[data-cites]"):
+    report.data_page = generated or ("refs" in ids and "bibliography" not in ids)
+    for citation in citations:
         report.citations.update(str(citation.get("data-cites", "")).split())
     for string in _prose_strings(main):
         parent = string.parent
