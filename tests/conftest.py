@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from reportkit.cli import main
-from reportkit.project import Project
+from reportkit.config.project import Project
 
 TESTS = Path(__file__).parent
 ROOT = TESTS.parent

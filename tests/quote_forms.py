@@ -1,4 +1,4 @@
-"""Reading the numbers a source's quote writes, independently of reportkit.quotes.
+"""Reading the numbers a source's quote writes, independently of reportkit.evidence.quotes.
 
 `test_quote_supports_value[...]` compares each registry value with its quote through
 this reader, so a bug in reportkit's parser cannot vouch for itself. It is deliberately

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .appendix import claims_table, corrections_table, draft_differences, statistics_table, status_summary
-from .stats import stat
+from reportkit.api.charts import bar_chart
+from reportkit.api.stats import stat
+from reportkit.api.tables import claims_table, corrections_table, draft_differences, statistics_table, status_summary
 
 __all__ = [
     "__version__",
+    "bar_chart",
     "claims_table",
     "corrections_table",
     "draft_differences",

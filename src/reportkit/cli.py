@@ -13,11 +13,11 @@ from types import FrameType
 
 from rich.console import Console
 
-from . import __version__
-from .check.findings import Finding, Severity
-from .errors import ReportkitError, debugging, did_you_mean
-from .origin import describe
-from .project import Project, find_root
+from reportkit import __version__
+from reportkit.checks.findings import Finding, Severity
+from reportkit.checks.origin import describe
+from reportkit.config.project import Project, find_root
+from reportkit.errors import ReportkitError, debugging, did_you_mean
 
 err_console = Console(stderr=True, highlight=False)
 
@@ -27,7 +27,7 @@ def _project(args: argparse.Namespace) -> Project:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from .engine import embedded
+    from reportkit.engine import embedded
 
     project = _project(args)
     start = time.perf_counter()
@@ -42,7 +42,7 @@ def cmd_render(args: argparse.Namespace) -> int:
                           f"({', '.join(lang.code for lang in project.languages)})")
     formats = embedded.FORMATS if args.to == "all" else frozenset({args.to})
     if args.engine == "quarto":
-        from .engine import quarto
+        from reportkit.engine import quarto
 
         out = quarto.render(project, formats)
         if not quiet:
@@ -73,8 +73,8 @@ def cmd_render(args: argparse.Namespace) -> int:
 def cmd_diff(args: argparse.Namespace) -> int:
     from rich.table import Table
 
-    from .edition import compare, to_markdown
-    from .i18n import LANGUAGES
+    from reportkit.i18n import LANGUAGES
+    from reportkit.outputs.editions import compare, to_markdown
 
     project = _project(args)
     diff = compare(project, args.ref)
@@ -115,7 +115,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_pre_render(args: argparse.Namespace) -> int:
-    from .generate import generate
+    from reportkit.chapters.generated import generate
 
     project = _project(args)
     for path in generate(project):
@@ -124,7 +124,7 @@ def cmd_pre_render(args: argparse.Namespace) -> int:
 
 
 def cmd_citation(args: argparse.Namespace) -> int:
-    from .citation import CFF_FILE, cff_text
+    from reportkit.outputs.citation import CFF_FILE, cff_text
 
     project = _project(args)
     path, text = project.root / CFF_FILE, cff_text(project)
@@ -142,7 +142,7 @@ def cmd_citation(args: argparse.Namespace) -> int:
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
-    from .cache import CACHE_DIR
+    from reportkit.execution.cache import CACHE_DIR
 
     project = _project(args)
     folder = project.root / CACHE_DIR
@@ -160,7 +160,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     from rich.table import Table
 
-    from .check import RULES, Severity, quote_coverage, run_checks
+    from reportkit.checks import RULES, Severity, quote_coverage, run_checks
 
     project = _project(args)
     findings = run_checks(project)
@@ -205,7 +205,7 @@ def cmd_trace(args: argparse.Namespace) -> int:
     import json
     from dataclasses import asdict
 
-    from .trace import to_text, trace
+    from reportkit.trace import to_text, trace
 
     if not args.ids and not args.all:
         raise ReportkitError("trace needs a statistic id (or --all)")
@@ -228,7 +228,7 @@ def _named_files(project: Project, names: list[str]) -> list[Path]:
 
 
 def cmd_stamp(args: argparse.Namespace) -> int:
-    from .translation import source_changes, stale, stamp
+    from reportkit.chapters.translation import source_changes, stale, stamp
 
     project = _project(args)
     pending = stale(project)
@@ -257,7 +257,7 @@ def cmd_stamp(args: argparse.Namespace) -> int:
 
 
 def cmd_translation_diff(args: argparse.Namespace) -> int:
-    from .translation import source_changes, stale
+    from reportkit.chapters.translation import source_changes, stale
 
     project = _project(args)
     pending = stale(project)
@@ -277,7 +277,7 @@ def cmd_translation_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_notebook(args: argparse.Namespace) -> int:
-    from .notebook import sync
+    from reportkit.outputs.notebooks import sync
 
     project = _project(args)
     chapter = Path(args.chapter).resolve()
@@ -290,7 +290,7 @@ def cmd_notebook(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from .starter import create
+    from reportkit.starter import create
 
     target = Path(args.dir)
     files = create(target, args.language)
@@ -300,7 +300,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_preview(args: argparse.Namespace) -> int:
-    from .preview import draft_build, serve, watch
+    from reportkit.preview import draft_build, serve, watch
 
     project = _project(args)
 
@@ -319,7 +319,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .starter import DEFAULT_LANGUAGE, starter_languages
+    from reportkit.starter import DEFAULT_LANGUAGE, starter_languages
 
     parser = argparse.ArgumentParser(
         prog="reportkit",

@@ -25,9 +25,9 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
 
-from .check.findings import Finding
-from .origin import describe
-from .project import HOME, ChapterEntry, Project
+from reportkit.checks.findings import Finding
+from reportkit.checks.origin import describe
+from reportkit.config.project import HOME, ChapterEntry, Project
 
 RELOAD_PATH = "/__reportkit__/reload.js"
 BUILD_PATH = "/__reportkit__/build"
@@ -171,7 +171,7 @@ def draft_build(root: Path) -> tuple[bool, int, list[Finding]]:
     """Build the HTML site of the project at `root`, published even with findings (a draft: the
     page shows what the author typed). Returns whether it was up to date, how many chapters
     ran, and the findings (not the missing PDFs: the preview does not build them)."""
-    from .engine import embedded
+    from reportkit.engine import embedded
 
     report = embedded.render(Project(root), formats=frozenset({"html"}), allow_findings=True)
     return report.up_to_date, len(report.executed), [f for f in report.findings if f.rule != "site-missing"]

@@ -15,8 +15,8 @@ from typing import Annotated, Any, Generic, Protocol, Self, TypeVar, cast
 
 from pydantic import AfterValidator, BaseModel, ValidationError
 
-from .errors import ReportkitError, did_you_mean
-from .textfile import normalize, read_text
+from reportkit.errors import ReportkitError, did_you_mean
+from reportkit.textfile import normalize, read_text
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 

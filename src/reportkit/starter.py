@@ -17,8 +17,8 @@ from importlib import metadata, resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from . import __version__
-from .errors import StarterError
+from reportkit import __version__
+from reportkit.errors import StarterError
 
 STARTERS = resources.files("reportkit") / "starters"
 COMMON = "common"

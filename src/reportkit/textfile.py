@@ -12,7 +12,7 @@ import csv
 import io
 from pathlib import Path
 
-from .errors import ReportkitError
+from reportkit.errors import ReportkitError
 
 BOM = "\ufeff"
 

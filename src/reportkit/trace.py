@@ -16,13 +16,13 @@ from typing import Any
 
 from bs4 import BeautifulSoup, Tag
 
-from .check import Finding, Severity, run_checks
-from .check.pdf import read_pages, statistics
-from .check.site import block_of
-from .errors import ReportkitError, UnknownStatisticError
-from .pdf import pdf_name
-from .project import Project
-from .registry import QUOTED_STATUSES, Statistic, recompute
+from reportkit.checks import Finding, Severity, run_checks
+from reportkit.checks.html_pages import block_of
+from reportkit.checks.pdf_pages import read_pages, statistics
+from reportkit.config.project import Project
+from reportkit.errors import ReportkitError, UnknownStatisticError
+from reportkit.evidence.registry import QUOTED_STATUSES, Statistic, recompute
+from reportkit.outputs.book import pdf_name
 
 # The rules that judge one statistic, and when a rule does not apply to it.
 STATISTIC_RULES = ("registry-source", "registry-derived", "source-quote", "quote-missing", "registry-unused",

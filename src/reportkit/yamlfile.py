@@ -7,8 +7,8 @@ from typing import Any
 
 import yaml
 
-from .errors import ReportkitError
-from .textfile import read_text
+from reportkit.errors import ReportkitError
+from reportkit.textfile import read_text
 
 Lines = dict[tuple[Any, ...], int]
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from reportkit.project import Project
+from reportkit.config.project import Project
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

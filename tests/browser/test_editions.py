@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
+from reportkit.config.project import Project
 from reportkit.engine import embedded
-from reportkit.project import Project
 
 from ..conftest import FIXTURES, copy_project
 from .conftest import QuietHandler

@@ -10,8 +10,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from reportkit.config.project import Project
 from reportkit.preview import draft_build
-from reportkit.project import Project
 
 from ..functional.test_preview import _batches, _start, _wait_for_build
 

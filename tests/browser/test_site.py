@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from reportkit.project import Project
+from reportkit.config.project import Project
 
 from ..conftest import ROOT
 

@@ -19,14 +19,14 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from reportkit.archive import ARCHIVE_DIR, ArchiveContext, EditionNav
-from reportkit.check import Severity, run_checks
-from reportkit.citation import CFF_FILE, cff_text
+from reportkit.chapters.generated import generate
+from reportkit.checks import Severity, run_checks
+from reportkit.config.project import Project
+from reportkit.config.typefaces import typst_header
 from reportkit.engine import embedded
-from reportkit.generate import generate
 from reportkit.i18n import LANGUAGES
-from reportkit.project import Project
-from reportkit.typefaces import typst_header
+from reportkit.outputs.archive import ARCHIVE_DIR, ArchiveContext, EditionNav
+from reportkit.outputs.citation import CFF_FILE, cff_text
 
 from ..conftest import FIXTURES, ROOT, Result, copy_project
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from reportkit.config.project import Project
 from reportkit.engine import embedded
 from reportkit.errors import ChapterExecutionError
-from reportkit.project import Project
 
 from ..conftest import Result
 

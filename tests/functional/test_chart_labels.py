@@ -12,7 +12,7 @@ from ..conftest import GOLDEN, Result, assert_golden, snapshot
 from .test_bad_input import CHAPTER, _append
 
 CHART = ('\n```{python}\n#| label: fig-exposure\n#| fig-cap: "暴露"\n#| fig-alt: "橫條圖"\n'
-         'from reportkit.charts import bar_chart\n'
+         'from reportkit import bar_chart\n'
          'bar_chart(TABLE, value="share_exposed", category="industry", unit="percent")\n```\n')
 
 

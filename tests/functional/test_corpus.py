@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from reportkit.cache import CACHE_DIR, BuildCache
-from reportkit.project import Project
+from reportkit.config.project import Project
+from reportkit.execution.cache import CACHE_DIR, BuildCache
 
 from ..conftest import GOLDEN, Result, assert_golden, snapshot
 from .test_bad_input import CHAPTER, REGISTRY, _append, _edit

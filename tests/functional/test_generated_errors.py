@@ -9,7 +9,7 @@ from pathlib import Path
 from ..conftest import FIXTURES, GOLDEN, Result, assert_golden, copy_project
 from .test_bad_input import CHAPTER, _append, _edit
 
-ONLY_IN_ZH_HANS = ('\n```{python}\nfrom reportkit.stats import current_language\n'
+ONLY_IN_ZH_HANS = ('\n```{python}\nfrom reportkit.api.stats import current_language\n'
                    'if current_language().code == "zh-Hans":\n'
                    '    raise ValueError("only in the generated language")\n```\n')
 

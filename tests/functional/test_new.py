@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from reportkit import __version__
-from reportkit.project import Project
+from reportkit.config.project import Project
 
 from ..conftest import GOLDEN, Result, assert_golden
 

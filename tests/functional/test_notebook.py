@@ -10,13 +10,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from reportkit.cache import sources_fingerprint
-from reportkit.chapter import INLINE, Chapter, InlineExpression, parse
-from reportkit.engine.kernel import Executed
+from reportkit.api.stats import DATA_ENV, LANG_ENV, current_language
+from reportkit.chapters.reader import INLINE, Chapter, InlineExpression, parse
+from reportkit.config.project import ROOT_ENV
+from reportkit.execution.cache import sources_fingerprint
+from reportkit.execution.kernel import Executed
 from reportkit.i18n import LANGUAGES
-from reportkit.notebook import INLINE_TAG, from_text, notebook_bytes, published_notebook, to_text
-from reportkit.project import ROOT_ENV
-from reportkit.stats import DATA_ENV, LANG_ENV, current_language
+from reportkit.outputs.notebooks import INLINE_TAG, from_text, notebook_bytes, published_notebook, to_text
 
 from ..conftest import GOLDEN, ROOT, Result, assert_golden, copy_report
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from reportkit.config.project import Project
 from reportkit.engine import embedded
 from reportkit.errors import BibliographyError, ChapterSyntaxError
 from reportkit.preview import BUILD_PATH, ERROR_PATH, RELOAD_PATH, serve
-from reportkit.project import Project
 
 from ..conftest import FIXTURES, copy_project
 

@@ -6,9 +6,9 @@ import json
 import threading
 from pathlib import Path
 
-from reportkit.check.findings import Finding, Severity
+from reportkit.checks.findings import Finding, Severity
+from reportkit.config.project import Project
 from reportkit.preview import FINDINGS_PATH, FINDINGS_SCRIPT_PATH
-from reportkit.project import Project
 
 from .test_preview import _batches, _get, _start, _wait_for_build
 

@@ -15,13 +15,13 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from reportkit.chapter import parse
-from reportkit.engine.markdown import section_numbers
-from reportkit.generate import generate
+from reportkit.chapters.generated import generate
+from reportkit.chapters.reader import parse
+from reportkit.config.project import Project
+from reportkit.config.typefaces import typst_header
 from reportkit.i18n import LANGUAGES
-from reportkit.pdf import pdf_name
-from reportkit.project import Project
-from reportkit.typefaces import typst_header
+from reportkit.markdown.assembler import section_numbers
+from reportkit.outputs.book import pdf_name
 
 from ..conftest import ROOT, TESTS, Result, copy_report, snapshot
 from ..figures import close, parse_displayed

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from reportkit.project import Project
-from reportkit.translation import stale
+from reportkit.chapters.translation import stale
+from reportkit.config.project import Project
 
 from ..conftest import GOLDEN, Result, assert_golden, copy_report
 

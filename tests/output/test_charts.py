@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from reportkit.check import Severity, run_checks
-from reportkit.check.pdf import read_pages
-from reportkit.pdf import pdf_name
-from reportkit.project import Project
+from reportkit.checks import Severity, run_checks
+from reportkit.checks.pdf_pages import read_pages
+from reportkit.config.project import Project
+from reportkit.outputs.book import pdf_name
 
 from ..conftest import ROOT, Result
 

@@ -9,8 +9,8 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from reportkit.check import RULES, Finding, run_checks
-from reportkit.project import Project
+from reportkit.checks import RULES, Finding, run_checks
+from reportkit.config.project import Project
 
 from ..conftest import Result
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from reportkit.check import Severity, run_checks
-from reportkit.project import Project
+from reportkit.checks import Severity, run_checks
+from reportkit.config.project import Project
 
 from ..conftest import Result, copy_report
 

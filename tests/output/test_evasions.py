@@ -17,10 +17,10 @@ import pypdfium2
 import pytest
 from bs4 import BeautifulSoup
 
-from reportkit.check import Finding, run_checks
+from reportkit.checks import Finding, run_checks
 from reportkit.cli import main
-from reportkit.pdf import pdf_name
-from reportkit.project import Project
+from reportkit.config.project import Project
+from reportkit.outputs.book import pdf_name
 
 from ..conftest import FIXTURES, Result, copy_project
 
@@ -187,7 +187,7 @@ title: "附錄"
 
 ```{python}
 from reportkit import corrections_table, draft_differences, statistics_table
-from reportkit.charts import bar_chart
+from reportkit import bar_chart
 ```
 
 ```{python}

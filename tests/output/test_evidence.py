@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from reportkit.check import Severity
-from reportkit.check.runner import check_sources
-from reportkit.project import Project
+from reportkit.checks import Severity
+from reportkit.checks.runner import check_sources
+from reportkit.config.project import Project
 
 from ..conftest import ROOT, Result, copy_report
 from ..quote_forms import states

@@ -12,10 +12,10 @@ from functools import cache
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from reportkit.check.pdf import PdfStat, read_pages, statistics
-from reportkit.pdf import pdf_name
-from reportkit.project import Project
-from reportkit.registry import Statistic
+from reportkit.checks.pdf_pages import PdfStat, read_pages, statistics
+from reportkit.config.project import Project
+from reportkit.evidence.registry import Statistic
+from reportkit.outputs.book import pdf_name
 
 from ..conftest import ROOT
 from ..figures import close, parse_displayed

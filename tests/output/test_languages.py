@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 from bs4 import BeautifulSoup
 
-from reportkit.check import Severity, run_checks
-from reportkit.project import Project
+from reportkit.checks import Severity, run_checks
+from reportkit.config.project import Project
 
 from ..conftest import Result
 

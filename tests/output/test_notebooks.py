@@ -18,10 +18,10 @@ import pytest
 from bs4 import BeautifulSoup
 from nbclient import NotebookClient
 
-from reportkit.chapter import parse
-from reportkit.notebook import DATA_FROM_NOTEBOOK, INLINE_TAG, NOTEBOOKS_DIR, notebook_name
-from reportkit.project import ROOT_ENV, Project
-from reportkit.stats import DATA_ENV, LANG_ENV
+from reportkit.api.stats import DATA_ENV, LANG_ENV
+from reportkit.chapters.reader import parse
+from reportkit.config.project import ROOT_ENV, Project
+from reportkit.outputs.notebooks import DATA_FROM_NOTEBOOK, INLINE_TAG, NOTEBOOKS_DIR, notebook_name
 
 STAT = re.compile(r'\[(?P<text>(?:[^\[\]\\]|\\.)*)\]\{\.stat data-stat="(?P<id>[^"]+)"\}')
 RERUNS = [("zh-Hant", "05-economy.qmd"), ("zh-Hans", "05-economy.qmd"), ("en", "05-economy.qmd"),

@@ -12,8 +12,8 @@ import pypdfium2
 import pytest
 from bs4 import BeautifulSoup
 
-from reportkit.pdf import pdf_name
-from reportkit.project import Project
+from reportkit.config.project import Project
+from reportkit.outputs.book import pdf_name
 
 from ..conftest import ROOT, Result, copy_report
 from ..pdfs import font_names, notdef_glyphs

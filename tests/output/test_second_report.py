@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from reportkit.cli import main
-from reportkit.project import Project
-from reportkit.registry import Registry
+from reportkit.config.project import Project
+from reportkit.evidence.registry import Registry
 from reportkit.starter import STARTERS, create
 
 from .test_figures import FORMATS, assert_figure_matches_source

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from reportkit.chapter import parse
+from reportkit.chapters.reader import parse
 from reportkit.errors import ChapterSyntaxError
 
 CHAPTER = """---

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from reportkit import chartlabels
-from reportkit.chapter import parse
+from reportkit.api import chartlabels
+from reportkit.chapters.reader import parse
 from reportkit.errors import ChartLabelsMissingError, RegistryError, describe
 
 from ..conftest import GOLDEN, assert_golden

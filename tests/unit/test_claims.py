@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from reportkit.charts import one_base
-from reportkit.claims import Claims, marked_claims
+from reportkit.api.charts import one_base
 from reportkit.errors import ChartError, ClaimError
+from reportkit.evidence.claims import Claims, marked_claims
 
 HEADER = "id,statement,statement_en,source,checked_on,recheck_by,kind\n"
 ROW = "appeal-pending,上訴中。,On appeal.,court2025,2026-11-30,2027-03-31,case\n"
@@ -71,9 +71,9 @@ def test_one_axis_may_not_mix_base_populations() -> None:
 
 
 def test_check_warns_on_due_claims_and_fails_on_unmarked_ones(tmp_path: Path) -> None:
-    from reportkit.check import Severity
-    from reportkit.check.runner import check_claims
-    from reportkit.project import Project
+    from reportkit.checks import Severity
+    from reportkit.checks.runner import check_claims
+    from reportkit.config.project import Project
 
     from ..conftest import FIXTURES, copy_project
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from reportkit.config import load_config
-from reportkit.convert import to_hans
+from reportkit.config.hans import to_hans
+from reportkit.config.model import load_config
+from reportkit.config.project import Project
 from reportkit.errors import ConfigError
-from reportkit.project import Project
 from reportkit.starter import create
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from reportkit.convert import convert_chapter, read_glossary, to_hans
-from reportkit.project import Project
+from reportkit.config.hans import convert_chapter, read_glossary, to_hans
+from reportkit.config.project import Project
 
 from ..conftest import ROOT
 

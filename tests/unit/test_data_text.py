@@ -10,16 +10,16 @@ import pypandoc
 import pytest
 from bs4 import BeautifulSoup
 
-from reportkit.check.data import (
+from reportkit.checks.data import (
     CORRECTIONS_TEXT,
     figure_value,
     precision_findings,
     registry_text_findings,
     table_text_findings,
 )
+from reportkit.evidence.registry import COLUMNS, Registry, fill_placeholders
 from reportkit.i18n import LANGUAGES
 from reportkit.markup import escape_markdown
-from reportkit.registry import COLUMNS, Registry, fill_placeholders
 
 HEADER = ",".join(COLUMNS)
 

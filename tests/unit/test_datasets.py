@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from reportkit.bib import Bibliography
-from reportkit.datasets import datapackage
 from reportkit.errors import RegistryError
+from reportkit.evidence.bibliography import Bibliography
+from reportkit.evidence.datapackage import datapackage
 
 README = """# Data
 

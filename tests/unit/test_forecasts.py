@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from reportkit.check.runner import check_forecasts
+from reportkit.checks.runner import check_forecasts
+from reportkit.config.project import Project
 from reportkit.errors import RegistryError
-from reportkit.project import Project
-from reportkit.registry import COLUMNS, OPTIONAL_COLUMNS, Registry
+from reportkit.evidence.registry import COLUMNS, OPTIONAL_COLUMNS, Registry
 
 from ..conftest import FIXTURES, copy_project, copy_report
 

@@ -12,16 +12,16 @@ import pytest
 import reportkit
 
 PACKAGE = Path(reportkit.__file__).parent
-# what a chapter's kernel imports: the setup (engine/kernel.py CHAPTER_START) and the chapter's own imports
-KERNEL_IMPORTS = "import reportkit.engine.tracking; from reportkit import stat, statistics_table, claims_table"
+# what a chapter's kernel imports: the setup (execution/kernel.py CHAPTER_START) and the chapter's own imports
+KERNEL_IMPORTS = "import reportkit.execution.tracking; from reportkit import stat, statistics_table, claims_table"
 # the build's machinery: a kernel has no use for it
 HEAVY = (
     "jinja2", "bibtexparser", "opencc", "bs4", "pandas",
-    "reportkit.site",
-    "reportkit.cache",
-    "reportkit.datasets",
-    "reportkit.check",
-    "reportkit.pdf",
+    "reportkit.outputs.website",
+    "reportkit.execution.cache",
+    "reportkit.evidence.datapackage",
+    "reportkit.checks",
+    "reportkit.outputs.book",
 )
 
 
@@ -29,7 +29,7 @@ def test_kernel_import_does_not_load_the_build() -> None:
     code = f"{KERNEL_IMPORTS}; import sys; print(' '.join(sorted(sys.modules)))"
     loaded = set(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                                 cwd=PACKAGE.parent).stdout.split())
-    assert "reportkit.stats" in loaded  # the probe did import what chapters import
+    assert "reportkit.api.stats" in loaded  # the probe did import what chapters import
     assert sorted(loaded & set(HEAVY)) == []
 
 
@@ -90,3 +90,37 @@ def test_no_import_cycle() -> None:
 ])
 def test_cycle_finder(graph: dict[str, set[str]], cycle: list[str]) -> None:
     assert _cycle(graph) == cycle
+
+
+# The stage order of docs/architecture.md ("Layout"); written by relayout.py.
+FOUNDATIONS = ["errors", "textfile", "yamlfile", "rows", "markup", "stopwatch", "i18n", "tools"]
+STAGES = ["evidence", "config", "chapters", "api", "execution", "markdown", "outputs", "checks"]
+FRONT_ENDS = ["__init__", "__main__", "cli", "preview", "trace", "starter", "starters", "engine"]
+
+
+def _stage(module: str) -> int:
+    """0 for the foundations, 1.. for the stages in order, past the last stage for the front ends."""
+    top = module.removeprefix("reportkit.").split(".")[0]
+    if top in FOUNDATIONS:
+        return 0
+    if top in STAGES:
+        return STAGES.index(top) + 1
+    assert top in FRONT_ENDS, f"{module} belongs to no stage: add it to the layout"
+    return len(STAGES) + 1
+
+
+# Imports that reach a later stage, each deferred to the function that needs it; the test fails when
+# one is added, and when one of these goes (then remove it here).
+LATER_STAGE_IMPORTS = [
+    # Project.chapters numbers the chapters as Quarto does: it reads each chapter's title
+    "reportkit.config.project -> reportkit.chapters.reader",
+]
+
+
+def test_stages_import_only_earlier_stages() -> None:
+    graph = _imports()
+    assert sum(map(len, graph.values())) > 50  # the import graph was read
+    # `reportkit` itself: its `__version__` is a foundation, its re-exports of api/ are for chapters
+    later = sorted(f"{m} -> {d}" for m, deps in graph.items() for d in deps
+                   if "reportkit" not in (m, d) and _stage(d) > _stage(m))
+    assert later == LATER_STAGE_IMPORTS

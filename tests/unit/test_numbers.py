@@ -6,8 +6,8 @@ import csv
 
 import pytest
 
+from reportkit.evidence.numbers import format_statistic
 from reportkit.i18n import LANGUAGES
-from reportkit.numbers import format_statistic
 
 from ..conftest import GOLDEN
 from ..figures import close, parse_displayed

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from reportkit.check.findings import Finding, Severity
+from reportkit.checks.findings import Finding, Severity
+from reportkit.checks.origin import describe, error_at_origin, findings_at_origin, origin_path
+from reportkit.config.project import Project
 from reportkit.errors import ChapterExecutionError, ReportkitError, UnknownStatisticError
-from reportkit.origin import describe, error_at_origin, findings_at_origin, origin_path
-from reportkit.project import Project
 
 from ..conftest import GOLDEN, assert_golden, copy_report
 

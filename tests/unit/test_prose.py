@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reportkit.check.prose import LOCATOR_ALLOWED, XREF_TEXT, is_figure, typed_numbers
+from reportkit.chapters.prose import LOCATOR_ALLOWED, XREF_TEXT, is_figure, typed_numbers
 
 ALLOWED = [
     "2023 年 5 月 22 日，一張假照片在社群媒體上流傳。",

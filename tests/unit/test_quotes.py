@@ -1,10 +1,10 @@
-"""The reader of numbers as sources write them (reportkit.quotes), form by form."""
+"""The reader of numbers as sources write them (reportkit.evidence.quotes), form by form."""
 
 from __future__ import annotations
 
 import pytest
 
-from reportkit.quotes import numbers_in, supports
+from reportkit.evidence.quotes import numbers_in, supports
 
 # (passage, value in base units, kind) — each a form sources use
 FORMS = [

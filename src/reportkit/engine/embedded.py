@@ -18,29 +18,37 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from .. import archive as archive_mod
-from .. import chapter as chapter_mod
-from .. import chartlabels
-from ..appendix import USAGE_ENV, statistic_usage
-from ..cache import BuildCache, Published, digest, environment, file_hash, site_fingerprint, sources_fingerprint
-from ..chapter import Chapter, translation_source_hash
-from ..check import Finding, Severity, run_checks
-from ..citation import citation_section
-from ..convert import write_if_changed
-from ..edition import EditionDiff, compare, git, previous_edition_tag, to_markdown
-from ..errors import BibliographyError, ChapterSyntaxError, ChecksFailedError, did_you_mean
-from ..generate import generate
-from ..i18n import Language
-from ..notebook import write_published
-from ..pdf import build_timestamp, chapter_heading, pdf_name, render_book
-from ..project import ChapterEntry, Project
-from ..site import SiteWriter, publish, staging_dir
-from ..stats import localized_field
-from ..stopwatch import Stopwatch
-from ..tools import pagefind, pandoc
-from ..tools.typst import FONT_PATH_ENV
-from .kernel import DEFAULT_KERNEL, Executed, execute_all
-from .markdown import Assembler, Target, targets
+from reportkit.api import chartlabels
+from reportkit.api.stats import localized_field
+from reportkit.api.tables import USAGE_ENV, statistic_usage
+from reportkit.chapters import reader as chapter_mod
+from reportkit.chapters.generated import generate
+from reportkit.chapters.reader import Chapter, translation_source_hash
+from reportkit.checks import Finding, Severity, run_checks
+from reportkit.config.hans import write_if_changed
+from reportkit.config.project import ChapterEntry, Project
+from reportkit.errors import BibliographyError, ChapterSyntaxError, ChecksFailedError, did_you_mean
+from reportkit.execution.cache import (
+    BuildCache,
+    Published,
+    digest,
+    environment,
+    file_hash,
+    site_fingerprint,
+    sources_fingerprint,
+)
+from reportkit.execution.kernel import DEFAULT_KERNEL, Executed, execute_all
+from reportkit.i18n import Language
+from reportkit.markdown.assembler import Assembler, Target, targets
+from reportkit.outputs import archive as archive_mod
+from reportkit.outputs.book import build_timestamp, chapter_heading, pdf_name, render_book
+from reportkit.outputs.citation import citation_section
+from reportkit.outputs.editions import EditionDiff, compare, git, previous_edition_tag, to_markdown
+from reportkit.outputs.notebooks import write_published
+from reportkit.outputs.website import SiteWriter, publish, staging_dir
+from reportkit.stopwatch import Stopwatch
+from reportkit.tools import pagefind, pandoc
+from reportkit.tools.typst import FONT_PATH_ENV
 
 Progress = Callable[[str, str, str], None]  # (language, chapter or file name, event)
 FORMATS = frozenset({"html", "pdf"})

@@ -16,14 +16,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from ..cache import BuildCache
-from ..config import profile_file
-from ..errors import ToolFailedError
-from ..generate import generate
-from ..pdf import pdf_name
-from ..project import Project
-from ..site import SiteWriter, publish, staging_dir
-from ..tools import quarto
+from reportkit.chapters.generated import generate
+from reportkit.config.model import profile_file
+from reportkit.config.project import Project
+from reportkit.errors import ToolFailedError
+from reportkit.execution.cache import BuildCache
+from reportkit.outputs.book import pdf_name
+from reportkit.outputs.website import SiteWriter, publish, staging_dir
+from reportkit.tools import quarto
 
 QUARTO_FORMATS = {"html": "html", "pdf": "typst"}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..errors import ToolMissingError
+from reportkit.errors import ToolMissingError
 
 # CSI sequences (colours, cursor moves) and OSC sequences (titles, hyperlinks)
 ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")

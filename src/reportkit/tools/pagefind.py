@@ -6,8 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ..errors import ToolFailedError, ToolMissingError
-from . import strip_ansi
+from reportkit.errors import ToolFailedError, ToolMissingError
+from reportkit.tools import strip_ansi
 
 INSTALL_HINT = "install it with `pip install 'pagefind[extended]'` (pinned in pyproject.toml)"
 

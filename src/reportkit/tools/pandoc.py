@@ -10,8 +10,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..errors import ToolFailedError, ToolMissingError
-from . import available, strip_ansi
+from reportkit.errors import ToolFailedError, ToolMissingError
+from reportkit.tools import available, strip_ansi
 
 INSTALL_HINT = "install it with `pip install pypandoc-binary` (pinned in pyproject.toml)"
 

@@ -8,8 +8,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from ..errors import ToolFailedError, ToolMissingError
-from . import available, strip_ansi
+from reportkit.errors import ToolFailedError, ToolMissingError
+from reportkit.tools import available, strip_ansi
 
 INSTALL_HINT = ("install Quarto (https://quarto.org/docs/get-started/) or `pip install -e .[quarto]` "
                 "on a machine that can download it; the default embedded engine needs neither")

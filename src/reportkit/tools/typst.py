@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from ..errors import ToolFailedError, ToolMissingError
-from . import strip_ansi
+from reportkit.errors import ToolFailedError, ToolMissingError
+from reportkit.tools import strip_ansi
 
 FONT_PATH_ENV = "REPORTKIT_FONT_PATH"
 DEFAULT_FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts")

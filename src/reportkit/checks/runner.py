@@ -1,0 +1,330 @@
+"""Running every rule over a project and its built site."""
+
+from __future__ import annotations
+
+import functools
+import multiprocessing
+import os
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from reportkit.api.chartlabels import LABELS_FILE
+from reportkit.api.tables import CORRECTIONS_FILE
+from reportkit.chapters.reader import parse
+from reportkit.checks.data import (
+    CORRECTIONS_TEXT,
+    LABELS_TEXT,
+    precision_findings,
+    registry_text_findings,
+    table_text_findings,
+)
+from reportkit.checks.findings import Finding, Severity
+from reportkit.checks.html_pages import PageReport, read_page
+from reportkit.checks.pdf_pages import read_pdf
+from reportkit.checks.sources import at_source
+from reportkit.config.project import Project
+from reportkit.errors import ReportkitError, did_you_mean
+from reportkit.evidence.bibliography import Bibliography, check_with_pandoc
+from reportkit.evidence.claims import CLAIMS_FILE
+from reportkit.evidence.quotes import numbers_in, supports
+from reportkit.evidence.registry import QUOTED_STATUSES, Registry, recompute
+from reportkit.i18n import LANGUAGES, Language
+from reportkit.outputs.book import pdf_name
+
+
+def _rel(project: Project, path: Path) -> str:
+    try:
+        return path.resolve().relative_to(project.root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _error_finding(project: Project, rule: str, err: ReportkitError) -> Finding:
+    return Finding(_rel(project, err.path) if err.path else "reportkit", err.line or 0, rule, err.message)
+
+
+def check_sources(project: Project) -> tuple[list[Finding], Registry | None, Bibliography | None]:
+    findings: list[Finding] = []
+    registry: Registry | None = None
+    bibliography: Bibliography | None = None
+    try:
+        registry = project.registry
+    except ReportkitError as err:
+        findings.append(_error_finding(project, "registry-invalid", err))
+    try:
+        bibliography = project.bibliography
+        check_with_pandoc(bibliography.path)
+    except ReportkitError as err:
+        findings.append(_error_finding(project, "bib-malformed", err))
+        bibliography = None
+    registry_path = _rel(project, project.data_dir / "statistics.csv")
+    if registry is not None:
+        findings += precision_findings(registry_path, registry)
+        findings += registry_text_findings(registry_path, registry)
+        for name, columns, key in ((CORRECTIONS_FILE, CORRECTIONS_TEXT, "id"), (LABELS_FILE, LABELS_TEXT, "term")):
+            path = project.data_dir / name
+            try:
+                findings += table_text_findings(path, _rel(project, path), columns, registry, key)
+            except ReportkitError as err:
+                findings.append(_error_finding(project, "registry-invalid", err))
+        for stat in registry:
+            if bibliography is not None and stat.source not in bibliography.keys:
+                findings.append(Finding(registry_path, stat.line, "registry-source",
+                                        f"[{stat.id}] source {stat.source!r} is not in the bibliography"
+                                        f"{did_you_mean(stat.source, bibliography.keys)}"))
+            if stat.table:
+                try:
+                    derived = recompute(stat, project.data_dir)
+                except ReportkitError as err:
+                    findings.append(Finding(registry_path, stat.line, "registry-derived", err.message))
+                    continue
+                if abs(derived - stat.value) > 1e-9 * max(1.0, abs(derived)):
+                    findings.append(Finding(
+                        registry_path, stat.line, "registry-derived",
+                        f"[{stat.id}] value {stat.value:g} but {stat.table} gives {derived:g} "
+                        f"({stat.column} where {stat.filter})",
+                    ))
+        findings += check_quotes(registry, registry_path)
+    if bibliography is not None:
+        for language in project.languages:
+            for entry in project.chapters:
+                path = project.chapter_path(entry, language)
+                if not path.is_file():
+                    continue
+                try:
+                    chapter = parse(path)
+                except ReportkitError as err:
+                    findings.append(_error_finding(project, "citation-missing", err))
+                    continue
+                for key, line in chapter.citations.items():
+                    if key not in bibliography.keys:
+                        findings.append(Finding(_rel(project, path), line, "citation-missing",
+                                                f"citation @{key} is not in the bibliography"
+                                                f"{did_you_mean(key, bibliography.keys)}"))
+    return findings, registry, bibliography
+
+
+def check_quotes(registry: Registry, registry_path: str) -> list[Finding]:
+    """Each quote states its row's value as the source writes it (`source-quote`); each row that
+    rests on a source has a quote (`quote-missing`, a warning)."""
+    findings = []
+    for stat in registry:
+        if stat.quote:
+            if not supports(stat.quote, stat.value, stat.unit, stat.decimals, stat.value_high):
+                written = ", ".join(repr(n.text) for n in numbers_in(stat.quote)) or "no number"
+                findings.append(Finding(
+                    registry_path, stat.line, "source-quote",
+                    f"[{stat.id}] the quote does not state {stat.format(LANGUAGES['en'])} "
+                    f"(it writes {written})",
+                ))
+        elif stat.status in QUOTED_STATUSES:
+            findings.append(Finding(
+                registry_path, stat.line, "quote-missing",
+                f"[{stat.id}] is {stat.status} but quotes no passage of its source", Severity.WARNING,
+            ))
+    return findings
+
+
+def quote_coverage(registry: Registry) -> tuple[int, int]:
+    """(rows quoted, rows that rest on a source): the check's summary line."""
+    needing = [stat for stat in registry if stat.status in QUOTED_STATUSES]
+    return sum(bool(stat.quote) for stat in needing), len(needing)
+
+
+def _site_rel(project: Project, output: Path, path: Path) -> str:
+    """A built file's path as readers of findings know it: under `_site/`, even when the
+    site being checked is a render's staging folder."""
+    return (Path(_rel(project, project.output_dir)) / path.relative_to(output)).as_posix()
+
+
+def check_site(project: Project, registry: Registry, output: Path | None = None, pdfs: bool = True,
+               ) -> tuple[list[Finding], dict[str, dict[str, PageReport]]]:
+    """Every built page (and PDF, with `pdfs`) in `output` (default: the published site).
+    Each language is checked on its own; with several languages and cores, in parallel
+    processes (reading HTML and PDFs is CPU-bound Python)."""
+    output = output or project.output_dir
+    check = functools.partial(_check_language, project, registry, output, pdfs)
+    codes = [language.code for language in project.languages]
+    workers = min(len(codes), _cores())
+    if workers > 1:
+        _ = project.chapters  # read here, once: the workers get them with the pickled project
+        context = multiprocessing.get_context("forkserver")  # no fork of a process that runs threads
+        context.set_forkserver_preload([__name__])
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            results = list(pool.map(check, codes))
+    else:
+        results = [check(code) for code in codes]
+    findings: list[Finding] = []
+    pages: dict[str, dict[str, PageReport]] = {}
+    for code, (language_findings, reports) in zip(codes, results, strict=True):
+        findings += language_findings
+        if reports is not None:
+            pages[code] = reports
+    return findings, pages
+
+
+def _cores() -> int:
+    """The cores this process may run on (a CI runner or `taskset` may allow fewer than the machine has)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _check_language(project: Project, registry: Registry, output: Path, pdfs: bool, code: str,
+                    ) -> tuple[list[Finding], dict[str, PageReport] | None]:
+    """One language's pages (None when its site is missing) and PDF, and what they show. (A
+    worker process gets `project` pickled, its chapters already read.)"""
+    language = LANGUAGES[code]
+    folder = output / language.code
+    if not folder.is_dir():
+        return [Finding(_site_rel(project, output, folder), 0, "site-missing",
+                        f"no built {language.code} site; run `reportkit render`")], None
+    findings: list[Finding] = []
+    pages: dict[str, PageReport] = {}
+    for entry in project.chapters:
+        path = folder / entry.page(language.code)
+        if not path.is_file():
+            findings.append(Finding(_site_rel(project, output, path), 0, "site-missing", "page not built"))
+            continue
+        report = read_page(path, _site_rel(project, output, path), registry, language)
+        pages[entry.name] = report
+        findings.extend(report.findings)
+    if pdfs:
+        findings += check_pdf(project, registry, language, pages, output)
+    return findings, pages
+
+
+def check_pdf(project: Project, registry: Registry, language: Language,
+              pages: dict[str, PageReport], output: Path | None = None) -> list[Finding]:
+    """The language's PDF, when one was built: its figures, its prose, and parity with the HTML."""
+    output = output or project.output_dir
+    path = output / language.code / pdf_name(project, language)
+    if not path.is_file():
+        return [Finding(_site_rel(project, output, path), 0, "site-missing",
+                        f"no {language.code} PDF: its pages were not checked; run `reportkit render`")]
+    if len(pages) != len(project.chapters):
+        return []  # a page is missing (reported): the PDF cannot be matched to the HTML
+    reports = [pages[entry.name] for entry in project.chapters]
+    pdf = read_pdf(path, _site_rel(project, output, path), registry, language, [not r.data_page for r in reports],
+                   names={n for r in reports for n in r.names},
+                   heading_numbers={n for r in reports for n in r.heading_numbers})
+    findings = pdf.findings
+    difference = _difference(Counter(sid for report in reports for sid in report.all_ids), Counter(pdf.stat_ids))
+    if difference:
+        findings.append(Finding(pdf.path, 0, "parity", f"shows different statistics than the HTML pages: {difference}"))
+    return findings
+
+
+def _difference(expected: Counter[str], actual: Counter[str]) -> str:
+    """What `actual` lacks and has in excess of `expected` ("" when they are equal)."""
+    missing = sorted((expected - actual).elements())
+    extra = sorted((actual - expected).elements())
+    return "; ".join(part for part in (f"missing {', '.join(missing)}" if missing else "",
+                                       f"extra {', '.join(extra)}" if extra else "") if part)
+
+
+def check_usage(project: Project, registry: Registry, pages: dict[str, dict[str, PageReport]]) -> list[Finding]:
+    findings: list[Finding] = []
+    source = project.source_language.code
+    registry_path = _rel(project, project.data_dir / "statistics.csv")
+    if pages.get(source):  # no pages read (none built): nothing can be said about use
+        shown = {sid for report in pages[source].values() for sid in report.prose_ids}
+        for stat in registry:
+            if stat.id not in shown:
+                findings.append(Finding(registry_path, stat.line, "registry-unused",
+                                        f"[{stat.id}] is not shown in any chapter's prose"))
+        for code, reports in pages.items():
+            if code == source:
+                continue
+            for name, report in reports.items():
+                if name not in pages[source]:
+                    continue
+                reference = pages[source][name]
+                for what, expected, actual in (
+                    ("cites different works", Counter(reference.citations), Counter(report.citations)),
+                    ("shows different statistics", Counter(reference.prose_ids), Counter(report.prose_ids)),
+                ):
+                    difference = _difference(expected, actual)
+                    if difference:
+                        findings.append(Finding(report.path, 0, "parity",
+                                                f"{what} than {source}/{name}: {difference}"))
+    return findings
+
+
+def check_translations(project: Project) -> list[Finding]:
+    from reportkit.chapters.translation import translations
+
+    findings = []
+    source = project.source_language.code
+    for item in translations(project):
+        if item.stale:
+            recorded = item.recorded or "nothing"
+            findings.append(Finding(
+                _rel(project, item.path), 1, "translation-stale",
+                f"translated from a different version of {source}/{item.entry.name} (records "
+                f"{recorded}, source is now {item.current}); update it, then `reportkit stamp`",
+                Severity.WARNING,
+            ))
+    return findings
+
+
+def check_forecasts(project: Project, registry: Registry) -> list[Finding]:
+    edition = project.config.reportkit.edition
+    path = _rel(project, project.data_dir / "statistics.csv")
+    return [Finding(path, stat.line, "forecast-expired",
+                    f"[{stat.id}] forecasts {stat.horizon}, before this {edition} edition: say so in the text "
+                    "(in every language) and set its horizon_acknowledged to `yes`, or update it to a newer "
+                    "source", Severity.WARNING)
+            for stat in registry if stat.expired(edition) and not stat.horizon_acknowledged]
+
+
+def check_claims(project: Project) -> list[Finding]:
+    """The claims register loads, its sources and markers resolve, and no claim is due for
+    re-checking at the edition's as-of date."""
+    path = _rel(project, project.data_dir / CLAIMS_FILE)
+    try:
+        marked = project.validate_claims(project.bibliography.keys)
+    except ReportkitError as err:
+        return [_error_finding(project, "claims-invalid", err)]
+    as_of = project.config.reportkit.as_of
+    findings = [Finding(path, claim.line, "claim-due",
+                        f"[{claim.id}] due for re-checking by {claim.recheck_by}, on or before this edition's "
+                        f"as-of date {as_of}: check it against a current source, then update the text, "
+                        "checked_on and recheck_by", Severity.WARNING)
+                for claim in project.claims if claim.due(as_of)]
+    findings += [Finding(path, claim.line, "claim-unused", f"[{claim.id}] is not marked in any chapter")
+                 for claim in project.claims if claim.id not in marked]
+    return findings
+
+
+def check_built(project: Project) -> list[Finding]:
+    """Whether the published site was built from the sources as they are now."""
+    from reportkit.execution.cache import BuildCache, sources_fingerprint
+
+    published = BuildCache(project.root).published()
+    site = _rel(project, project.output_dir)
+    if published is None or not published.sources:
+        return [Finding(site, 0, "site-stale", "no record of the build that made this site; the findings below "
+                        "may describe older sources: run `reportkit render`", Severity.WARNING)]
+    if published.sources != sources_fingerprint(project.root, list(project.config.reportkit.generated)):
+        return [Finding(site, 0, "site-stale", "the sources changed since this site was built (or the last "
+                        "render failed): the findings below describe the last good build; run `reportkit render`")]
+    return []
+
+
+def run_checks(project: Project, output: Path | None = None, pdfs: bool = True) -> list[Finding]:
+    """Every rule on the sources and on the site built in `output` (default: the published
+    site, which is then also checked for being up to date with the sources); `pdfs=False`
+    leaves the PDFs out (a render that did not rebuild them). Findings about typed text are
+    reported once, at the chapter line they come from."""
+    findings, registry, bibliography = check_sources(project)
+    findings += check_translations(project)
+    if bibliography is not None:
+        findings += check_claims(project)
+    if output is None:
+        findings += check_built(project)
+    if registry is not None:
+        findings += check_forecasts(project, registry)
+        site_findings, pages = check_site(project, registry, output, pdfs)
+        findings += site_findings
+        findings += check_usage(project, registry, pages)
+    return sorted(set(at_source(project, findings)))

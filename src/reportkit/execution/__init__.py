@@ -1,0 +1,1 @@
+"""Stage 5, execution: chapters run in Jupyter kernels; the build cache."""

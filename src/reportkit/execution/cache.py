@@ -1,0 +1,166 @@
+"""The build cache (``_cache/``): what a chapter's execution produced, reused while
+everything it depended on is unchanged.
+
+A chapter's key is the hash of its source text (as executed: zh-Hans after
+conversion), its language, reportkit's version and the Python environment
+(interpreter and installed distributions). Its entry also records the content
+hash of every file under the project that the chapter's code opened while it ran
+(an audit hook in the kernel sees every `open`, pandas included), so changing one
+data file re-executes exactly the chapters that read it. Pandoc's output per page
+and typst's PDF per language are cached the same way, keyed by their inputs.
+
+Entries are JSON or raw bytes, never pickle: a `_cache/` restored from elsewhere (a CI
+cache, a shared drive) can at worst hold wrong data, not code. An entry that does not
+decode, or does not have the expected shape, counts as missing and is rebuilt. (Content
+is still trusted: a well-formed but altered entry, e.g. a page, is published as found;
+`reportkit render --force` or `reportkit clean` rebuilds from the sources alone.)
+
+The folder is safe to delete (`reportkit clean`) and ignored by git.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import threading
+from dataclasses import dataclass
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from reportkit import __version__
+from reportkit.config.model import profile_file
+
+CACHE_DIR = "_cache"
+
+
+def digest(*parts: str | bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode("utf-8") if isinstance(part, str) else part)
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+@cache
+def environment() -> str:
+    """reportkit itself (version and files, so an upgrade or a local change counts), the
+    interpreter, and every installed distribution with its version."""
+    package = Path(__file__).parents[1]
+    own = [digest(p.relative_to(package).as_posix(), p.read_bytes()) for p in sorted(package.rglob("*"))
+           if p.is_file() and p.suffix in (".py", ".html", ".typ", ".lua", ".css", ".js")]
+    dists = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
+    return digest(sys.version, __version__, *own, *dists)
+
+
+def file_hash(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+SOURCES = ("chapters", "data", "bib")
+
+
+def _paired_notebook(path: Path) -> bool:
+    """A notebook `reportkit notebook` pairs with a chapter (or Jupyter's checkpoint of one): not a
+    source; its edits reach the build only when written back to the .qmd."""
+    return path.suffix == ".ipynb" or ".ipynb_checkpoints" in path.parts
+
+
+def sources_fingerprint(root: Path, generated: list[str]) -> str:
+    """The sources of a build: chapters, data, the bibliography and the Quarto configuration
+    (not what a build writes: the generated languages' chapter folders and profiles)."""
+    skip = {root / "chapters" / code for code in generated}
+    files = [p for folder in SOURCES for p in sorted((root / folder).rglob("*"))
+             if p.is_file() and not any(parent in skip for parent in p.parents) and not _paired_notebook(p)]
+    written = {profile_file(code) for code in generated}
+    files += [p for p in sorted(root.glob("_quarto*.yml")) if p.name not in written]
+    return digest(*(digest(p.relative_to(root).as_posix(), p.read_bytes()) for p in files))
+
+
+def site_fingerprint(root: Path, generated: list[str], formats: frozenset[str], environment: str) -> str:
+    """Everything a build reads: the sources, reportkit and the Python environment, and the
+    formats asked for."""
+    return digest(sources_fingerprint(root, generated), environment, *sorted(formats))
+
+
+@dataclass(frozen=True)
+class Published:
+    """The manifest of a published site: the fingerprint of what it was built from, and every
+    file it holds (path relative to the output folder -> content hash)."""
+
+    fingerprint: str
+    files: dict[str, str]
+    sources: str = ""  # sources_fingerprint() of the build
+
+    @classmethod
+    def of(cls, fingerprint: str, folder: Path, sources: str) -> Published:
+        return cls(fingerprint, {p.relative_to(folder).as_posix(): file_hash(p) or ""
+                                 for p in sorted(folder.rglob("*")) if p.is_file()}, sources)
+
+    def intact(self, folder: Path) -> bool:
+        """Whether every published file is still in `folder`, unchanged."""
+        return bool(self.files) and all(file_hash(folder / name) == sha for name, sha in self.files.items())
+
+
+class BuildCache:
+    def __init__(self, root: Path, enabled: bool = True):
+        self.root = root
+        self.folder = root / CACHE_DIR
+        self.enabled = enabled
+
+    def _path(self, kind: str, key: str, suffix: str) -> Path:
+        return self.folder / kind / key[:2] / f"{key}{suffix}"
+
+    def get_bytes(self, kind: str, key: str) -> bytes | None:
+        if not self.enabled:
+            return None
+        try:
+            return self._path(kind, key, ".bin").read_bytes()
+        except OSError:
+            return None
+
+    def get_json(self, kind: str, key: str) -> Any:
+        """The JSON value stored under `key` (of any shape: check it); None when absent or not JSON."""
+        if not self.enabled:
+            return None
+        try:
+            return json.loads(self._path(kind, key, ".json").read_bytes())
+        except (OSError, ValueError):
+            return None
+
+    def published(self) -> Published | None:
+        """What the last build published, if known."""
+        data = self.get_json("site", "manifest")
+        try:
+            return Published(str(data["fingerprint"]), {str(k): str(v) for k, v in data["files"].items()},
+                             str(data.get("sources", "")))
+        except (TypeError, KeyError, AttributeError):
+            return None
+
+    def set_published(self, published: Published) -> None:
+        self.put_json("site", "manifest", {"fingerprint": published.fingerprint, "files": published.files,
+                                           "sources": published.sources})
+
+    def put_bytes(self, kind: str, key: str, data: bytes) -> None:
+        self._write(self._path(kind, key, ".bin"), data)
+
+    def put_json(self, kind: str, key: str, value: Any) -> None:
+        self._write(self._path(kind, key, ".json"), json.dumps(value, ensure_ascii=False).encode("utf-8"))
+
+    @staticmethod
+    def _write(path: Path, data: bytes) -> None:
+        """Store an entry; the cache is an optimisation, so a failed write (full disk,
+        read-only folder) leaves the entry missing rather than failing the build."""
+        tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(data)
+            os.replace(tmp, path)
+        except OSError:
+            tmp.unlink(missing_ok=True)

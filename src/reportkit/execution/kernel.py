@@ -1,0 +1,347 @@
+"""Executing chapters in Jupyter kernels (nbclient + ipykernel), with a pool of warm kernels.
+
+Each worker thread owns one kernel and runs chapters one after another in it; before
+each chapter the namespace is reset (``%reset -f``), so every chapter starts fresh,
+as under Quarto, without paying for a kernel start (~0.7 s) each time. Cells run in
+order; inline expressions are then evaluated together in one silent request
+(``user_expressions``), so each returns its MIME bundle (``text/markdown`` included,
+which is how ``stat()`` reaches the page). The project files a chapter read are
+recorded in the kernel (see tracking.py) and returned with its outputs.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import queue
+import re
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import ensure_event_loop, run_sync
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+from traitlets.config import Config
+
+from reportkit.api.charts import ENGINE_ENV
+from reportkit.chapters.reader import Chapter
+from reportkit.config.model import DEFAULT_CELL_TIMEOUT
+from reportkit.errors import ChapterExecutionError, raised_in_code
+from reportkit.i18n import Language
+from reportkit.tools import strip_ansi
+
+# Run once in every kernel, like Quarto's setup: DataFrames as Markdown tables
+# (so they reach HTML and PDF alike).
+KERNEL_SETUP = """\
+def _reportkit_setup():
+    ip = get_ipython()
+    ip.display_formatter.formatters["text/markdown"].for_type_by_name(
+        "pandas", "DataFrame", lambda df: df.to_markdown(index=False))
+_reportkit_setup()
+del _reportkit_setup
+"""
+# Run before each chapter: a fresh namespace, the chapter's folder and language.
+CHAPTER_START = """\
+get_ipython().run_line_magic("reset", "-f")
+from reportkit.execution import tracking as _reportkit_tracking
+_reportkit_tracking.start({root!r}, {folder!r}, {language!r})
+del _reportkit_tracking
+"""
+READS_EXPRESSION = "__import__('reportkit.execution.tracking', fromlist=['reads']).reads()"
+KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL"]  # no transport banner on the progress display
+SYNTAX_LOCATION = re.compile(r" \([^()]+\.py, line (\d+)\)$")  # "(1850221797.py, line 2)"
+DEFAULT_KERNEL = "python3"  # when _quarto.yml has no `jupyter:` key
+STARTUP_TIMEOUT = 60  # seconds a kernel may take to answer its first request (nbclient's default)
+OUTPUT_LIMIT = 10_000_000  # characters of output one cell may put on a page (its JSON form)
+
+
+@dataclass
+class Executed:
+    """What running a chapter produced."""
+
+    outputs: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # cell index -> outputs
+    inline: dict[str, dict[str, Any]] = field(default_factory=dict)  # key -> MIME bundle
+    reads: list[str] = field(default_factory=list)  # project files read, relative to the root
+
+    def to_json(self) -> dict[str, Any]:
+        return {"outputs": {str(k): v for k, v in self.outputs.items()}, "inline": self.inline, "reads": self.reads}
+
+    @classmethod
+    def from_json(cls, data: Any) -> Executed:
+        """The inverse of :meth:`to_json`; ValueError when `data` does not have its shape."""
+        try:
+            outputs = {int(k): [dict(o) for o in v] for k, v in data["outputs"].items()}
+            inline = {str(k): dict(v) for k, v in data["inline"].items()}
+            reads = [p for p in data["reads"] if isinstance(p, str)]
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            raise ValueError(f"not an execution record: {err}") from None
+        return cls(outputs, inline, reads)
+
+
+def _error_line(traceback: list[str], first_code_line: int) -> int:
+    text = strip_ansi("\n".join(traceback))
+    for match in re.finditer(r"Cell In\[\d+\], line (\d+)", text):
+        return first_code_line + int(match.group(1)) - 1
+    return first_code_line
+
+
+def one_line(message: str, limit: int = 300) -> str:
+    """An exception message as one line (its first non-empty one), for `file:line: message`."""
+    first = next((line.strip() for line in strip_ansi(message).splitlines() if line.strip()), "")
+    return first if len(first) <= limit else first[: limit - 1] + "…"
+
+
+def plain_value(bundle: dict[str, Any]) -> str:
+    """An inline value as Markdown: `text/markdown` if offered, else the plain text
+    (a string's repr unquoted, as Quarto does)."""
+    if "text/markdown" in bundle:
+        return str(bundle["text/markdown"])
+    text = str(bundle.get("text/plain", ""))
+    if text[:1] in "'\"":
+        try:
+            value = ast.literal_eval(text)
+        except (ValueError, SyntaxError):
+            return text
+        if isinstance(value, str):
+            return value
+    return text
+
+
+class Kernel:
+    """One warm kernel, used by one thread.
+
+    Only public API: jupyter_client's ``AsyncKernelManager`` owns the kernel process; one
+    ``NotebookClient`` on that kernel (``km=``) runs every chapter, each chapter's cells
+    appended to its notebook. (A client per chapter cost ~0.2 s of waiting each: connecting
+    and waiting for the kernel to be ready and its output to go quiet.)"""
+
+    def __init__(self, root: Path, env: dict[str, str] | None = None, kernel_name: str = DEFAULT_KERNEL):
+        self.root = root
+        self.timeout = DEFAULT_CELL_TIMEOUT
+        self._where, self._line = "the kernel's setup", 1  # what runs now, for errors
+        self.sockets = Path(tempfile.mkdtemp(prefix="reportkit-kernel-"))
+        config = Config()
+        # IPC sockets in a private folder: TCP ports picked by concurrent starts can collide
+        config.KernelManager.transport = "ipc"
+        config.KernelManager.ip = str(self.sockets / "kernel")
+        self.km = AsyncKernelManager(kernel_name=kernel_name, config=config)
+        env = dict(os.environ, REPORTKIT_ROOT=str(root), PYTHONHASHSEED="0", MPLBACKEND="agg",
+                   **{ENGINE_ENV: "embedded"}, **(env or {}))
+        self.notebook: _Notebook | None = None
+        try:
+            run_sync(self.km.start_kernel)(env=env, cwd=str(root), extra_arguments=KERNEL_ARGS)
+            self.notebook = _Notebook(self.km, self.timeout)
+            self.notebook.run(self.notebook.append([KERNEL_SETUP])[0])
+        except Exception:
+            self.close()
+            raise
+
+    def _request(self, kc: Any, expressions: dict[str, str]) -> dict[str, Any]:
+        msg_id = kc.execute("", silent=True, user_expressions=expressions)
+        deadline = time.monotonic() + self.timeout
+        while time.monotonic() < deadline:
+            try:
+                reply = run_sync(kc.get_shell_msg)(timeout=1)
+            except queue.Empty:
+                if not self.alive():
+                    raise DeadKernelError("Kernel died") from None
+                continue
+            if reply["parent_header"].get("msg_id") == msg_id:
+                return dict(reply["content"].get("user_expressions", {}))
+        raise CellTimeoutError(f"no reply within {self.timeout} s")
+
+    def alive(self) -> bool:
+        return bool(run_sync(self.km.is_alive)())
+
+    def run(self, chapter: Chapter, language: Language, timeout: int = DEFAULT_CELL_TIMEOUT) -> Executed:
+        """Run `chapter`'s cells then its inline expressions in a fresh namespace; a cell (or the
+        inline expressions together) may take at most `timeout` seconds."""
+        self.timeout = timeout
+        try:
+            return self._run(chapter, language)
+        except CellTimeoutError:
+            raise ChapterExecutionError(
+                f"{self._where} did not finish within {timeout} s (the limit is `reportkit: cell-timeout:` "
+                "in _quarto.yml or in the chapter's front matter)", chapter.path, self._line) from None
+        except DeadKernelError:
+            raise ChapterExecutionError(
+                f"the Python kernel died while running {self._where} (the code exited the process, "
+                "crashed or ran out of memory)", chapter.path, self._line) from None
+
+    def _run(self, chapter: Chapter, language: Language) -> Executed:
+        result = Executed()
+        start = CHAPTER_START.format(root=str(self.root), folder=str(chapter.path.parent), language=language.code)
+        self._where, self._line = "the chapter's setup", 1
+        # the chapter's setup (a fresh namespace, importing reportkit), then its cells
+        notebook = self.notebook
+        assert notebook is not None, "the kernel is closed"
+        setup, *indices = notebook.append([start] + [cell.code for cell in chapter.cells])
+        try:
+            # the setup is not the chapter's code: not its limit
+            notebook.run(setup, max(self.timeout, DEFAULT_CELL_TIMEOUT))
+            for cell, index in zip(chapter.cells, indices, strict=True):
+                self._where, self._line = "this cell", cell.line
+                try:
+                    outputs = notebook.run(index, self.timeout)
+                except CellExecutionError as err:
+                    tb = [str(err.traceback)] if isinstance(err.traceback, str) else list(err.traceback or [])
+                    line, evalue = _error_line(tb, cell.code_line), one_line(err.evalue)
+                    compiled = SYNTAX_LOCATION.search(evalue)  # a SyntaxError names the cell's line itself
+                    if compiled:
+                        line, evalue = cell.code_line + int(compiled.group(1)) - 1, SYNTAX_LOCATION.sub("", evalue)
+                    raise ChapterExecutionError(
+                        raised_in_code(err.ename, evalue, self.root) if err.ename else one_line(tb[-1] if tb else ""),
+                        chapter.path, line,
+                    ) from None
+                result.outputs[cell.index] = outputs
+                size = len(json.dumps(outputs))
+                if size > OUTPUT_LIMIT:
+                    raise ChapterExecutionError(
+                        f"this cell's output is {size / 1e6:.1f} MB, more than a page can carry (limit "
+                        f"{OUTPUT_LIMIT / 1e6:.0f} MB): write large results to a file and show a summary",
+                        chapter.path, cell.line)
+            expressions = {item.key: item.expr for item in chapter.inline}
+            if chapter.inline:
+                first, last = chapter.inline[0].line, chapter.inline[-1].line
+                self._where = "the inline expressions" + (f" of lines {first}-{last}" if last != first else "")
+                self._line = first
+            values = self._request(notebook.client.kc, {**expressions, "__reads__": READS_EXPRESSION})
+        finally:
+            notebook.forget(setup)
+        for item in chapter.inline:
+            value = values.get(item.key, {})
+            if value.get("status") != "ok":
+                error = raised_in_code(str(value.get("ename", "Error")), one_line(str(value.get("evalue", ""))),
+                                       self.root)
+                raise ChapterExecutionError(
+                    f"inline expression `{item.expr}` failed: {error}", chapter.path, item.line
+                )
+            result.inline[item.key] = value.get("data", {})
+        reads = values.get("__reads__", {}).get("data", {}).get("text/plain", "[]")
+        result.reads = list(ast.literal_eval(reads))
+        return result
+
+    def kill(self) -> None:
+        """Stop the kernel process at once (from another thread); its cell fails as a dead kernel."""
+        process = getattr(self.km.provisioner, "process", None)
+        if process is not None:
+            process.kill()
+
+    def close(self) -> None:
+        try:
+            if self.notebook is not None:
+                self.notebook.close()
+            if self.km.has_kernel:
+                run_sync(self.km.shutdown_kernel)(now=True)
+        finally:
+            shutil.rmtree(self.sockets, ignore_errors=True)
+
+
+class _Notebook:
+    """Code cells run in order by one `NotebookClient` on a running kernel it does not own;
+    each chapter appends its cells."""
+
+    def __init__(self, km: AsyncKernelManager, timeout: int):
+        self.nb = nbformat.v4.new_notebook()  # type: ignore[no-untyped-call]
+        self.client = NotebookClient(self.nb, km=km, timeout=timeout, allow_errors=False,
+                                     startup_timeout=STARTUP_TIMEOUT)
+        self.client.start_new_kernel_client()
+
+    def append(self, sources: list[str]) -> list[int]:
+        """Add code cells; their indices."""
+        start = len(self.nb.cells)
+        self.nb.cells.extend(nbformat.v4.new_code_cell(source) for source in sources)  # type: ignore[no-untyped-call]
+        return list(range(start, len(self.nb.cells)))
+
+    def forget(self, first: int) -> None:
+        """Drop the outputs of cells `first`… (they were returned): memory stays that of one chapter."""
+        for cell in self.nb.cells[first:]:
+            cell.outputs = []
+
+    def run(self, index: int, timeout: int = DEFAULT_CELL_TIMEOUT) -> list[dict[str, Any]]:
+        """Run cell `index` within `timeout` seconds; its outputs."""
+        self.client.timeout = timeout
+        self.client.execute_cell(self.nb.cells[index], index)
+        return list(self.nb.cells[index].outputs)
+
+    def close(self) -> None:
+        if self.client.kc is not None:
+            self.client.kc.stop_channels()
+
+
+def execute_all(
+    jobs: Sequence[tuple[Chapter, Language]], root: Path, workers: int,
+    done: Callable[[int, Executed], None], env: dict[str, str] | None = None,
+    timeout: int = DEFAULT_CELL_TIMEOUT, kernel_name: str = DEFAULT_KERNEL,
+) -> None:
+    """Run every job on a pool of `workers` warm kernels, calling `done(index, result)` as
+    each finishes. The first failure (in job order) is raised once all workers stop. A cell
+    runs at most its chapter's `cell-timeout`, else `timeout` seconds, in the Jupyter kernel
+    `kernel_name` (the `jupyter:` key of _quarto.yml). Interrupted (Ctrl-C),
+    every kernel is stopped before the interruption goes on."""
+    lock = threading.Lock()
+    pending = list(range(len(jobs)))[::-1]
+    errors: dict[int, BaseException] = {}
+    kernels: list[Kernel] = []
+    interrupted = threading.Event()  # set under `lock`: a kernel that starts afterwards is stopped at once
+
+    def start(chapter: Chapter) -> Kernel:
+        try:
+            kernel = Kernel(root, env, kernel_name)
+        except Exception as err:
+            reason = one_line(str(err)) or type(err).__name__
+            raise ChapterExecutionError(f"the Python kernel failed to start: {reason}", chapter.path,
+                                        chapter.cells[0].line if chapter.cells else 1) from None
+        with lock:
+            kernels.append(kernel)
+            if interrupted.is_set():  # started while Ctrl-C stopped the others: its chapter must not run
+                kernel.kill()
+        return kernel
+
+    def worker() -> None:
+        kernel: Kernel | None = None
+        try:
+            while True:
+                with lock:
+                    if errors or not pending:
+                        return
+                    index = pending.pop()
+                chapter, language = jobs[index]
+                try:
+                    kernel = kernel or start(chapter)
+                    done(index, kernel.run(chapter, language, chapter.cell_timeout or timeout))
+                except Exception as err:
+                    with lock:
+                        errors[index] = err
+        finally:
+            if kernel is not None:
+                kernel.close()
+            ensure_event_loop().close()  # nbclient's run_sync leaves one loop per thread open
+
+    threads = [threading.Thread(target=worker, name=f"reportkit-kernel-{i}")
+               for i in range(max(1, min(workers, len(jobs))))]
+    for thread in threads:
+        thread.start()
+    try:
+        for thread in threads:
+            thread.join()
+    except BaseException:  # Ctrl-C: kernels run in their own process group and go on otherwise
+        with lock:
+            interrupted.set()
+            pending.clear()
+            for kernel in kernels:
+                kernel.kill()
+        for thread in threads:
+            thread.join()
+        raise
+    if errors:
+        raise errors[min(errors)]

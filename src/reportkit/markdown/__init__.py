@@ -1,0 +1,1 @@
+"""Stage 6, Markdown: an executed chapter turned into pandoc Markdown."""
