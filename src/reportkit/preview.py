@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import html
 import json
+import queue
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -198,10 +199,26 @@ def serve(project: Project, host: str, port: int, rebuild: Callable[[], Sequence
         else:
             state.finished(None, findings or ())
 
+    # Watch from before the first build: an edit saved while a build runs starts the next one.
+    batches: queue.SimpleQueue[object] = queue.SimpleQueue()
+    ended = object()
+
+    def pump() -> None:
+        try:
+            for batch in changes():
+                batches.put(batch)
+        finally:
+            batches.put(ended)
+
+    threading.Thread(target=pump, name="reportkit-watch", daemon=True).start()
     try:
         build()
-        for _ in changes():
+        while (batch := batches.get()) is not ended:
+            while batch is not ended and not batches.empty():  # saved during the build: one rebuild
+                batch = batches.get()
             build()
+            if batch is ended:
+                break
     finally:
         server.shutdown()
         server.server_close()

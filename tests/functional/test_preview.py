@@ -132,3 +132,32 @@ def test_preview_serves_rebuilds_and_reloads(mini_with_site: Path) -> None:
     assert "自動化的暴露" in _get(base + "zh-Hant/chapters/zh-Hant/01-jobs.html")
     stop.set()
     server.join(timeout=10)
+
+
+def test_an_edit_saved_during_a_build_starts_the_next_one(mini_with_site: Path) -> None:
+    """The watcher runs from before the first build: a file saved while a build runs (here the
+    first one, the longest) is rebuilt once that build ends, not lost until the next save."""
+    project = Project(mini_with_site)
+    watching, saved, stop = threading.Event(), threading.Event(), threading.Event()
+    builds: list[bool] = []
+
+    def changes() -> Iterator[object]:  # like watchfiles: sees only what is saved after it starts
+        watching.set()
+        saved.clear()
+        while not stop.is_set():
+            if saved.wait(0.1):
+                saved.clear()
+                yield {"saved"}
+
+    def rebuild() -> None:
+        builds.append(watching.wait(5))  # was the watcher running during this build?
+        if len(builds) == 1:
+            saved.set()  # the author saves while the first build runs
+
+    server, base = _start(project, rebuild, changes)
+    try:
+        _wait_for_build(base, "2")
+        assert builds == [True, True]
+    finally:
+        stop.set()
+        server.join(timeout=10)
