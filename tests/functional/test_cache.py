@@ -10,6 +10,7 @@ import pytest
 from reportkit.config.project import Project
 from reportkit.engine import embedded
 from reportkit.errors import ChapterExecutionError
+from reportkit.workers import WORKERS_ENV
 
 from ..conftest import Result
 
@@ -87,7 +88,7 @@ def test_clean_removes_the_cache(warm: Path, run_cli: Callable[..., Result]) -> 
 def test_each_chapter_gets_a_fresh_namespace_on_a_reused_kernel(
     mini_with_site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(embedded.WORKERS_ENV, "1")  # one kernel runs every chapter in turn
+    monkeypatch.setenv(WORKERS_ENV, "1")  # one kernel runs every chapter in turn
     _edit(mini_with_site / "index.zh-Hant.qmd", "from reportkit import stat",
           "from reportkit import stat\nleaked = 'from the summary'")
     chapter = mini_with_site / "chapters/zh-Hant/01-jobs.qmd"

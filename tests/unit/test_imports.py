@@ -93,7 +93,7 @@ def test_cycle_finder(graph: dict[str, set[str]], cycle: list[str]) -> None:
 
 
 # The stage order of docs/architecture.md ("Layout"); written by relayout.py.
-FOUNDATIONS = ["errors", "textfile", "yamlfile", "rows", "markup", "stopwatch", "i18n", "tools"]
+FOUNDATIONS = ["errors", "textfile", "yamlfile", "rows", "markup", "stopwatch", "workers", "i18n", "tools"]
 STAGES = ["evidence", "config", "chapters", "api", "execution", "markdown", "outputs", "checks"]
 FRONT_ENDS = ["__init__", "__main__", "cli", "preview", "trace", "starter", "starters", "engine"]
 

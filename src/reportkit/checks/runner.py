@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import multiprocessing
-import os
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -31,6 +30,7 @@ from reportkit.evidence.quotes import numbers_in, supports
 from reportkit.evidence.registry import QUOTED_STATUSES, Registry, recompute
 from reportkit.i18n import LANGUAGES, Language
 from reportkit.outputs.book import pdf_name
+from reportkit.workers import workers
 
 
 def _rel(project: Project, path: Path) -> str:
@@ -146,12 +146,12 @@ def check_site(project: Project, registry: Registry, output: Path | None = None,
     output = output or project.output_dir
     check = functools.partial(_check_language, project, registry, output, pdfs)
     codes = [language.code for language in project.languages]
-    workers = min(len(codes), _cores())
-    if workers > 1:
+    processes = min(len(codes), workers())
+    if processes > 1:
         _ = project.chapters  # read here, once: the workers get them with the pickled project
         context = multiprocessing.get_context("forkserver")  # no fork of a process that runs threads
         context.set_forkserver_preload([__name__])
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(processes, mp_context=context) as pool:
             results = list(pool.map(check, codes))
     else:
         results = [check(code) for code in codes]
@@ -162,11 +162,6 @@ def check_site(project: Project, registry: Registry, output: Path | None = None,
         if reports is not None:
             pages[code] = reports
     return findings, pages
-
-
-def _cores() -> int:
-    """The cores this process may run on (a CI runner or `taskset` may allow fewer than the machine has)."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _check_language(project: Project, registry: Registry, output: Path, pdfs: bool, code: str,

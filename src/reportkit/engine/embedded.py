@@ -49,10 +49,10 @@ from reportkit.outputs.website import SiteWriter, publish, staging_dir
 from reportkit.stopwatch import Stopwatch
 from reportkit.tools import pagefind, pandoc
 from reportkit.tools.typst import FONT_PATH_ENV
+from reportkit.workers import workers
 
 Progress = Callable[[str, str, str], None]  # (language, chapter or file name, event)
 FORMATS = frozenset({"html", "pdf"})
-WORKERS_ENV = "REPORTKIT_WORKERS"
 CHANGES_PAGE = "changes.html"  # "what changed", when a previous edition is tagged
 STATISTICS_TABLE_CALL = "statistics_table("
 
@@ -62,14 +62,6 @@ class Job:
     language: Language
     entry: ChapterEntry
     chapter: Chapter
-
-
-def _workers() -> int:
-    """Parallel workers (kernels, pandoc, typst): $REPORTKIT_WORKERS, else the cores, at most 4."""
-    configured = os.environ.get(WORKERS_ENV, "")
-    if configured.isdigit() and int(configured) > 0:
-        return int(configured)
-    return max(1, min(4, os.cpu_count() or 1))
 
 
 def parse_language(project: Project, language: Language) -> list[Job]:
@@ -175,7 +167,7 @@ def execute_chapters(project: Project, jobs: list[Job], cache: BuildCache, notif
 
     usage = cache.folder / "statistic-usage.json"
     write_if_changed(usage, json.dumps(statistic_usage(project), ensure_ascii=False, sort_keys=True, indent=1))
-    execute_all([(job.chapter, job.language) for job in to_run], project.root, _workers(), done,
+    execute_all([(job.chapter, job.language) for job in to_run], project.root, workers(), done,
                 {USAGE_ENV: str(usage)}, project.config.reportkit.cell_timeout, kernel)
     return results, [f"{j.language.code}/{j.entry.name}" for j in to_run], reused
 
@@ -336,7 +328,7 @@ def render(project: Project, progress: Progress | None = None,
         if "pdf" in formats:
             timestamp = build_timestamp(project.root)
             books = [partial(pdf_book, language, jobs, xrefs) for language, jobs, xrefs in plans]
-        with ThreadPoolExecutor(max_workers=_workers()) as pool:
+        with ThreadPoolExecutor(max_workers=workers()) as pool:
             # the books (the longest tasks) start first, so no worker is left alone with one at the
             # end; a failure is still reported in the order of the tasks, the pages first
             started = [pool.submit(task) for task in books]
