@@ -74,7 +74,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from reportkit.i18n import LANGUAGES
-    from reportkit.outputs.editions import compare, to_markdown
+    from reportkit.outputs.changes import to_markdown
+    from reportkit.outputs.editions import compare
 
     project = _project(args)
     diff = compare(project, args.ref)

@@ -51,6 +51,10 @@ _UI_KEYS = (
     # the archive of earlier editions (archive.py) and how to cite an edition (citation.py)
     "archive-notice", "archive-same-page", "archive-home", "archive-editions", "edition-year",
     "archive-latest", "archive-intro", "archive-result", "cite-heading",
+    # the edition diff (changes.py): the "what changed" page and `reportkit diff`
+    *(f"diff-{key}" for key in ("statistic", "change", "before", "after", "absolute", "relative", "source",
+                                "added", "removed", "changed", "citations", "sentences", "yes", "no",
+                                "compared", "claims", "claim", "what")),
 )
 
 LANGUAGES: dict[str, Language] = {
@@ -83,6 +87,9 @@ LANGUAGES: dict[str, Language] = {
                 "本報告每年發行一版。舊版保留在原來的位置，內容不再更新，供閱讀與引用。",
                 "〔{year} 年版〕",
                 "如何引用本版",
+                "統計項目", "變動", "前版", "本版", "變化", "相對變化", "來源變更", "新增", "移除", "變更",
+                "引用文獻", "數字有變動的句子", "是", "否",
+                "比較對象：{year} 年版（{ref}）", "時效性陳述", "陳述", "變更欄位",
             ), strict=True)),
         ),
         Language(
@@ -112,6 +119,9 @@ LANGUAGES: dict[str, Language] = {
                 "本报告每年发行一版。旧版保留在原来的位置，内容不再更新，供阅读与引用。",
                 "〔{year} 年版〕",
                 "如何引用本版",
+                "统计项目", "变动", "前版", "本版", "变化", "相对变化", "来源变更", "新增", "移除", "变更",
+                "引用文献", "数字有变动的句子", "是", "否",
+                "比较对象：{year} 年版（{ref}）", "时效性陈述", "陈述", "变更栏位",
             ), strict=True)),
         ),
         Language(
@@ -147,6 +157,10 @@ LANGUAGES: dict[str, Language] = {
                 "to be read and cited.",
                 "[{year} edition]",
                 "How to cite this edition",
+                "Statistic", "Change", "Before", "After", "Change", "Relative", "Source changed", "added",
+                "removed", "changed", "Citations", "Sentences whose figures changed", "yes", "no",
+                "Compared with: the {year} edition ({ref})", "Time-sensitive claims", "Claim",
+                "Fields changed",
             ), strict=True)),
         ),
     )

@@ -55,3 +55,13 @@ def read_text(path: Path, error: type[ReportkitError] = ReportkitError) -> str:
 def csv_rows(path: Path, error: type[ReportkitError] = ReportkitError) -> list[dict[str, str]]:
     """The rows of a CSV file with a header line, as :func:`read_text` reads it."""
     return list(csv.DictReader(io.StringIO(read_text(path, error), newline="")))
+
+
+def write_if_changed(path: Path, text: str) -> bool:
+    """Write `text` to `path` unless it already holds exactly that (its time stays as it is);
+    whether it was written."""
+    if path.is_file() and path.read_bytes() == text.encode("utf-8"):
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return True

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reportkit.config.hans import convert_chapter, write_if_changed
+from reportkit.config.hans import convert_chapter
 from reportkit.config.model import profile_file
 from reportkit.config.project import Project
 from reportkit.errors import ChapterSyntaxError
-from reportkit.textfile import read_text
+from reportkit.textfile import read_text, write_if_changed
 
 
 def generate(project: Project) -> list[Path]:

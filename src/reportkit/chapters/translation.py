@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from reportkit.config.project import ChapterEntry, Project
 from reportkit.errors import ChapterSyntaxError
 from reportkit.i18n import Language
 from reportkit.textfile import normalize, read_text
+from reportkit.tools import git
 
 HASH_LINE = re.compile(r"^(\s+source-hash:\s*).*$", re.M)
 HISTORY_LIMIT = 500  # commits of a source chapter searched for the stamped version
@@ -66,23 +66,15 @@ def stale(project: Project) -> list[Translation]:
     return [item for item in translations(project) if item.stale]
 
 
-def _git(root: Path, *args: str) -> str | None:
-    try:
-        proc = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, encoding="utf-8")
-    except OSError:  # no git
-        return None
-    return proc.stdout if proc.returncode == 0 else None
-
-
 def stamped_source(project: Project, item: Translation) -> str | None:
     """The source chapter as it was when `item` was stamped: the version in git (the index, then
     the commits that changed it, newest first) whose hash is the recorded one; None if not found."""
     if item.recorded is None:
         return None
     rel = f"./{item.source.relative_to(project.root).as_posix()}"
-    log = _git(project.root, "log", f"-{HISTORY_LIMIT}", "--format=%H", "--", rel) or ""
+    log = git.answer(project.root, "log", f"-{HISTORY_LIMIT}", "--format=%H", "--", rel) or ""
     for revision in ["", *log.split()]:  # "" is the index
-        text = _git(project.root, "show", f"{revision}:{rel}")
+        text = git.answer(project.root, "show", f"{revision}:{rel}")
         if text is not None and content_hash(normalize(text)) == item.recorded:
             return normalize(text)
     return None

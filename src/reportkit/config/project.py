@@ -9,7 +9,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reportkit.config.hans import GLOSSARY_FILE, Glossary, generated_profile, read_glossary, to_hans
+from reportkit.config.hans import GLOSSARY_FILE, Glossary, read_glossary, to_hans
 from reportkit.config.model import (
     CONFIG_FILE,
     SITE_DIR,
@@ -20,6 +20,7 @@ from reportkit.config.model import (
     load_profile,
     profile_file,
 )
+from reportkit.config.profiles import generated_profile
 from reportkit.errors import ConfigError, RegistryError
 from reportkit.evidence.claims import Claims
 from reportkit.evidence.registry import Registry

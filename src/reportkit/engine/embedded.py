@@ -25,9 +25,8 @@ from reportkit.chapters import reader as chapter_mod
 from reportkit.chapters.generated import generate
 from reportkit.chapters.reader import Chapter, translation_source_hash
 from reportkit.checks import Finding, Severity, run_checks
-from reportkit.config.hans import write_if_changed
 from reportkit.config.project import ChapterEntry, Project
-from reportkit.errors import BibliographyError, ChapterSyntaxError, ChecksFailedError, did_you_mean
+from reportkit.errors import BibliographyError, ChapterSyntaxError, ChecksFailedError, EditionError, did_you_mean
 from reportkit.execution.cache import (
     BuildCache,
     Published,
@@ -42,12 +41,16 @@ from reportkit.i18n import Language
 from reportkit.markdown.assembler import Assembler, Target, targets
 from reportkit.outputs import archive as archive_mod
 from reportkit.outputs.book import build_timestamp, chapter_heading, pdf_name, render_book
+from reportkit.outputs.changes import to_markdown
 from reportkit.outputs.citation import citation_section
-from reportkit.outputs.editions import EditionDiff, compare, git, previous_edition_tag, to_markdown
+from reportkit.outputs.editions import EditionDiff, compare
 from reportkit.outputs.notebooks import write_published
-from reportkit.outputs.website import SiteWriter, publish, staging_dir
+from reportkit.outputs.publishing import publish, staging_dir
+from reportkit.outputs.revisions import previous_edition_tag
+from reportkit.outputs.website import SiteWriter
 from reportkit.stopwatch import Stopwatch
-from reportkit.tools import pagefind, pandoc
+from reportkit.textfile import write_if_changed
+from reportkit.tools import git, pagefind, pandoc
 from reportkit.tools.typst import FONT_PATH_ENV
 from reportkit.workers import workers
 
@@ -184,7 +187,7 @@ def render(project: Project, progress: Progress | None = None,
     cache = BuildCache(project.root, enabled=not force)
     report = BuildReport(project.output_dir)
     base = previous_edition_tag(project)
-    base_commit = git(project.root, "rev-parse", base).strip() if base else ""
+    base_commit = git.output(project.root, "rev-parse", base, error=EditionError).strip() if base else ""
     rk = project.config.reportkit
     earlier = archive_mod.earlier_editions(project) if rk.archive and archived is None else []
     sources = sources_fingerprint(project.root, list(project.config.reportkit.generated))
@@ -260,7 +263,7 @@ def render(project: Project, progress: Progress | None = None,
                              "{#bibliography .unnumbered}\n\n::: {#refs}\n:::\n")
             metadata = _metadata(job.language, cited if has_refs_div else [])
             with stage("site"):
-                provenance = site.provenance(markdown, job.language, job.entry.page(job.language.code))
+                provenance = site.provenance.for_page(markdown, job.language, job.entry.page(job.language.code))
             key = digest("html", markdown, metadata, json.dumps(provenance, sort_keys=True), bib_digest,
                          environment())
             cached = cache.get_json("html", key)

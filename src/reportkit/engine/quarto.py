@@ -22,7 +22,8 @@ from reportkit.config.project import Project
 from reportkit.errors import ToolFailedError
 from reportkit.execution.cache import BuildCache
 from reportkit.outputs.book import pdf_name
-from reportkit.outputs.website import SiteWriter, publish, staging_dir
+from reportkit.outputs.publishing import publish, staging_dir
+from reportkit.outputs.website import SiteWriter
 from reportkit.tools import quarto
 
 QUARTO_FORMATS = {"html": "html", "pdf": "typst"}

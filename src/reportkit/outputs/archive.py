@@ -31,7 +31,6 @@ import json
 import os
 import posixpath
 import shutil
-import subprocess
 import tarfile
 import time
 from collections.abc import Callable, Iterator
@@ -41,10 +40,11 @@ from pathlib import Path
 
 from reportkit import __version__
 from reportkit.config.project import ChapterEntry, Project, relative_href
-from reportkit.errors import ArchiveError, EditionError, ReportkitError
+from reportkit.errors import ArchiveError, ReportkitError
 from reportkit.execution.cache import CACHE_DIR, Published, digest
 from reportkit.i18n import Language
-from reportkit.outputs.editions import TAG_PREFIX, git
+from reportkit.outputs.revisions import TAG_PREFIX
+from reportkit.tools import git
 
 ARCHIVE_DIR = "editions"  # _site/editions/<year>/
 EDITIONS_PAGE = "editions.html"  # in each language's folder: every edition of the report
@@ -63,17 +63,15 @@ class Tag:
 
 def earlier_editions(project: Project) -> list[Tag]:
     """Every `edition-<year>` tag older than the current edition, newest first (none outside git)."""
-    try:
-        listed = git(project.root, "tag", "--list", f"{TAG_PREFIX}*").split()
-    except (EditionError, OSError):
-        return []
+    listed = (git.answer(project.root, "tag", "--list", f"{TAG_PREFIX}*") or "").split()
     years = sorted((int(t.removeprefix(TAG_PREFIX)) for t in listed if t.removeprefix(TAG_PREFIX).isdigit()),
                    reverse=True)
     tags = []
     for year in years:
         if year < project.config.reportkit.edition:
             name = f"{TAG_PREFIX}{year}"
-            commit, stamp = git(project.root, "log", "-1", "--format=%H %ct", f"{name}^{{commit}}").split()
+            commit, stamp = git.output(project.root, "log", "-1", "--format=%H %ct", f"{name}^{{commit}}",
+                                       error=ArchiveError).split()
             tags.append(Tag(year, name, commit, int(stamp)))
     return tags
 
@@ -170,12 +168,10 @@ def _stamped(seconds: int) -> Iterator[None]:
 
 def _extract(root: Path, commit: str, target: Path) -> None:
     """The tree of `commit`, written to `target` (no checkout: the working tree is untouched)."""
-    proc = subprocess.run(["git", "archive", "--format=tar", commit], cwd=root, capture_output=True)
-    if proc.returncode != 0:
-        raise ArchiveError(f"git archive {commit[:12]}: {proc.stderr.decode(errors='replace').strip()}", root)
+    tree = git.raw(root, "archive", "--format=tar", commit, error=ArchiveError)
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
-    with tarfile.open(fileobj=io.BytesIO(proc.stdout)) as tar:
+    with tarfile.open(fileobj=io.BytesIO(tree)) as tar:
         tar.extractall(target, filter="data")
 
 

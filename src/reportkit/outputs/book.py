@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from importlib import resources
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from reportkit.config.project import ChapterEntry, Project
 from reportkit.config.typefaces import TYPEFACES
 from reportkit.i18n import Language
 from reportkit.stopwatch import Stopwatch
-from reportkit.tools import pandoc
+from reportkit.tools import git, pandoc
 from reportkit.tools.typst import compile_pdf, locate_fonts
 
 
@@ -31,11 +30,7 @@ def build_timestamp(root: Path) -> int:
     """SOURCE_DATE_EPOCH, else the time of the last commit, else 0."""
     if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
         return int(os.environ["SOURCE_DATE_EPOCH"])
-    try:
-        out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True,
-                             text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return 0
+    out = (git.answer(root, "log", "-1", "--format=%ct") or "").strip()
     return int(out) if out.isdigit() else 0
 
 

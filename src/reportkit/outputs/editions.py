@@ -1,112 +1,29 @@
 """Editions: what changed between this edition and another git revision.
 
-Both sides are read from git (`git show <ref>:<path>`) or the working tree, never
-by checking anything out. The comparison covers the registry (statistics added,
-removed, changed: value, unit or source), the works cited, and, per language,
-the sentences whose figures changed, shown before and after with each side's
-values formatted as readers saw them.
+Both sides are read by `revisions` (the working tree, or git without a checkout). The
+comparison covers the registry (statistics added, removed, changed: value, unit or source),
+the works cited, the time-sensitive claims, and, per language, the sentences whose figures
+changed, shown before and after with each side's values formatted as readers saw them.
+`changes` writes the result as Markdown.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import subprocess
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from difflib import SequenceMatcher
-from pathlib import Path, PurePosixPath
-from typing import Any
 
 from reportkit.chapters.reader import CITATION
-from reportkit.config.model import CONFIG_FILE, LanguageProfile, M, QuartoConfig, profile_file, read_model
-from reportkit.config.project import CHAPTERS_DIR, DATA_DIR, HOME, ChapterEntry, Project, chapter_paths
-from reportkit.errors import EditionError
-from reportkit.evidence.claims import CLAIMS_FILE, Claims
+from reportkit.config.project import Project
+from reportkit.evidence.claims import Claims
 from reportkit.evidence.numbers import format_change, format_value
-from reportkit.evidence.registry import REGISTRY_FILE, Registry, Statistic
-from reportkit.i18n import LANGUAGES, Language
-from reportkit.markup import escape_markdown
+from reportkit.evidence.registry import Registry, Statistic
+from reportkit.i18n import Language
+from reportkit.outputs.revisions import Snapshot, at_revision, working_tree
 
 SAME_SENTENCE = 0.6  # wording similarity above which an old and a new sentence are one sentence edited
 STAT_CALL = re.compile(r"""`\{python\}\s*stat\(\s*["']([a-z0-9-]+)["']\s*\)\s*`""")
-TAG_PREFIX = "edition-"
-
-
-def git(root: Path, *args: str) -> str:
-    proc = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise EditionError(f"git {' '.join(args)}: {proc.stderr.strip().splitlines()[-1] if proc.stderr else ''}",
-                           root)
-    return proc.stdout
-
-
-@dataclass
-class Snapshot:
-    """The sources of one revision of the report."""
-
-    label: str
-    edition: int
-    registry: Registry
-    chapters: dict[tuple[str, str], str]  # (language, file name) -> source text
-    claims: Claims = field(default_factory=lambda: Claims(Path(CLAIMS_FILE), []))
-
-
-def _chapters_of(read: Any, names: list[str], project: Project) -> dict[tuple[str, str], str]:
-    texts = {}
-    for language in project.languages:
-        if project.is_generated(language):
-            continue
-        for name in names:
-            # the home page moved from chapters/<lang>/index.qmd to index.<lang>.qmd (Quarto's rule)
-            paths = (ChapterEntry(name, None, False).source(language.code), f"{CHAPTERS_DIR}/{language.code}/{name}")
-            text = next((t for t in map(read, paths) if t is not None), None)
-            if text is not None:
-                texts[(language.code, name)] = text
-    return texts
-
-
-def working_tree(project: Project) -> Snapshot:
-    def read(path: str) -> str | None:
-        file = project.root / path
-        return file.read_text(encoding="utf-8") if file.is_file() else None
-
-    names = [e.name for e in project.chapters]
-    return Snapshot("working tree", project.config.reportkit.edition,
-                    project.registry, _chapters_of(read, names, project), project.claims)
-
-
-def _read_config(read: Callable[[str], str | None], root: Path, path: str, model: type[M]) -> M:
-    """A configuration file of another revision, read by the same strict reader as this one's."""
-    text = read(path)
-    if text is None:
-        raise EditionError(f"the revision has no {path}", root / path)
-    return read_model(root / path, model, text)[0]
-
-
-def at_revision(project: Project, ref: str) -> Snapshot:
-    root = project.root
-    git(root, "rev-parse", "--verify", f"{ref}^{{commit}}")
-    listed = set(git(root, "ls-tree", "-r", "--name-only", ref).splitlines())
-
-    def read(path: str) -> str | None:
-        return git(root, "show", f"{ref}:{path}") if path in listed else None
-
-    registry_path = f"{DATA_DIR}/{REGISTRY_FILE}"
-    text = read(registry_path)
-    if text is None:
-        raise EditionError(f"{ref} has no {registry_path}", root)
-    edition = _read_config(read, root, CONFIG_FILE, QuartoConfig).reportkit.edition
-    profile = _read_config(read, root, profile_file(project.source_language.code), LanguageProfile)
-    names = [HOME if PurePosixPath(path).name.startswith("index.") else PurePosixPath(path).name
-             for path, *_ in chapter_paths(profile.book)]
-    claims_path = f"{DATA_DIR}/{CLAIMS_FILE}"
-    claims_text = read(claims_path)
-    claims = (Claims.parse(claims_text, root / claims_path) if claims_text is not None
-              else Claims(root / claims_path, []))
-    return Snapshot(ref, edition, Registry.parse(text, root / registry_path), _chapters_of(read, names, project),
-                    claims)
-
 
 # Differences are stored rounded to this many significant decimals: enough for any
 # registry value, and free of binary float noise (0.58 - 0.56 is 0.02, not 0.020000000000000018).
@@ -310,80 +227,3 @@ def compare(project: Project, base: str) -> EditionDiff:
     result.sentences = compare_sentences(old, new, {c.id for c in stats}, project)
     result.claims = compare_claims(old.claims, new.claims)
     return result
-
-
-def previous_edition_tag(project: Project) -> str | None:
-    """The newest `edition-YYYY` tag older than this edition, when the project is a git repository."""
-    try:
-        tags = git(project.root, "tag", "--list", f"{TAG_PREFIX}*").split()
-    except (EditionError, OSError):
-        return None
-    years = sorted(int(t.removeprefix(TAG_PREFIX)) for t in tags if t.removeprefix(TAG_PREFIX).isdigit())
-    older = [y for y in years if y < project.config.reportkit.edition]
-    return f"{TAG_PREFIX}{older[-1]}" if older else None
-
-
-CHANGE_WORDS = {
-    "zh-Hant": ("統計項目", "變動", "前版", "本版", "變化", "相對變化", "來源變更", "新增", "移除", "變更",
-                "引用文獻", "數字有變動的句子", "是", "否", "比較對象：{year} 年版（{ref}）", "時效性陳述", "陳述",
-                "變更欄位"),
-    "zh-Hans": ("统计项目", "变动", "前版", "本版", "变化", "相对变化", "来源变更", "新增", "移除", "变更",
-                "引用文献", "数字有变动的句子", "是", "否", "比较对象：{year} 年版（{ref}）", "时效性陈述", "陈述",
-                "变更栏位"),
-    "en": ("Statistic", "Change", "Before", "After", "Change", "Relative", "Source changed", "added", "removed",
-           "changed", "Citations", "Sentences whose figures changed", "yes", "no",
-           "Compared with: the {year} edition ({ref})", "Time-sensitive claims", "Claim", "Fields changed"),
-}
-
-
-def to_markdown(diff: EditionDiff, language: Language | None = None,
-                titles: dict[str, str] | None = None, measures: dict[str, str] | None = None,
-                anchors: tuple[str | None, str | None] = (None, None)) -> str:
-    """The diff as Markdown: for a pull request (`language` None: English, ids and file names),
-    or for the readers of the site's "what changed" page in `language`, with what each
-    statistic measures (`measures`, by id) instead of its id and chapter `titles` (by file
-    name) instead of file names. Values are formatted as the pages show them; changes of
-    percentages are in percentage points. `anchors` are the pages (older edition's, this one's)
-    whose `#stat-<id>` anchors each side's value links to."""
-    shown_in = language or LANGUAGES["en"]
-    words = dict(zip(
-        ("statistic", "change", "before", "after", "absolute", "relative", "source", "added", "removed",
-         "changed", "citations", "sentences", "yes", "no", "compared", "claims", "claim", "what"),
-        CHANGE_WORDS.get(shown_in.code, CHANGE_WORDS["en"]), strict=True))
-
-    def value(c: StatisticChange, side: int) -> str:
-        shown, page = c.shown((c.old, c.new)[side], shown_in), anchors[side]
-        return f"[{shown}]({page}#stat-{c.id})" if page and (c.old, c.new)[side] is not None else shown
-
-    def name(stat_id: str) -> str:
-        return escape_markdown(measures[stat_id]) if measures and stat_id in measures else f"`{stat_id}`"
-
-    out = [words["compared"].format(year=diff.base_edition, ref=f"`{diff.base}`"), ""]
-    lines = [f"| {words['statistic']} | {words['change']} | {words['before']} | {words['after']} | "
-             f"{words['absolute']} | {words['relative']} | {words['source']} |", "|---|---|---|---|---|---|---|"]
-    for c in diff.statistics:
-        source = "—" if c.source_changed is None else words["yes"] if c.source_changed else words["no"]
-        lines.append(f"| {name(c.id)} | {words[c.change]} | {value(c, 0)} | "
-                     f"{value(c, 1)} | {c.shown_change(shown_in)} | {c.shown_relative()} | {source} |")
-    out += ["::: {.generated}", *lines, ":::", ""]
-    if diff.citations_added or diff.citations_removed:
-        out += [f"**{words['citations']}**", ""]
-        out += [f"- {words['added']}: `{k}`" for k in diff.citations_added]
-        out += [f"- {words['removed']}: `{k}`" for k in diff.citations_removed]
-        out.append("")
-    if diff.claims:
-        out += [f"**{words['claims']}**", "", "::: {.generated}",
-                f"| {words['claim']} | {words['change']} | {words['what']} |", "|---|---|---|"]
-        out += [f"| `{c.id}` | {words[c.change]} | {', '.join(c.fields) or '—'} |" for c in diff.claims]
-        out += [":::", ""]
-    sentences = [s for s in diff.sentences if language is None or s.language == language.code]
-    if sentences:
-        out += [f"**{words['sentences']}**", "", "::: {.generated}"]
-        for s in sentences:
-            where = (escape_markdown(titles[s.chapter]) if titles and s.chapter in titles
-                     else f"`{s.language}/{s.chapter}`")
-            out += [f"- {where} ({', '.join(name(i) for i in s.statistics)})",
-                    f"    - {words['before']}: {escape_markdown(s.before) if s.before else '—'}",
-                    f"    - {words['after']}: {escape_markdown(s.after) if s.after else '—'}"]
-        out += [":::", ""]
-    return "\n".join(out)
