@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 from reportkit.errors import ToolFailedError, ToolMissingError
 from reportkit.tools import strip_ansi
 
+ENTRY = "pagefind-entry.json"  # the index's table of contents, one index per language
 INSTALL_HINT = "install it with `pip install 'pagefind[extended]'` (pinned in pyproject.toml)"
 
 
@@ -30,3 +32,15 @@ def index(site: Path) -> None:
     if proc.returncode != 0:
         message = strip_ansi(proc.stderr or proc.stdout).strip().splitlines()
         raise ToolFailedError(f"pagefind failed: {message[0] if message else proc.returncode}", site)
+    entry = site / "pagefind" / ENTRY
+    entry.write_text(ordered_entry(entry.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+def ordered_entry(text: str) -> str:
+    """Pagefind's entry file with its languages in the order of their names. Pagefind writes them
+    in hash-map order, which differs between two builds of the same site; its script looks a
+    language up by name, and for a page in no indexed language takes the one with the most pages,
+    the first listed among equals: sorted, that is the same language in every build."""
+    data = json.loads(text)
+    data["languages"] = dict(sorted(data["languages"].items()))
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
