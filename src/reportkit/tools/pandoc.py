@@ -101,7 +101,7 @@ def convert(documents: list[Document]) -> list[str]:
     for line, document in zip(proc.stdout.splitlines(), documents, strict=False):
         result = json.loads(line)
         if "error" in result:
-            raise _failure(strip_ansi(str(result["error"])).strip(), document.source)
+            raise _failure(strip_ansi(str(result["error"])).strip() or "no message", document.source)
         outputs.append(str(result["output"]))
     if len(outputs) < len(documents):  # pandoc itself failed, while converting the next document
         lines = [line for line in strip_ansi(proc.stderr).splitlines() if line.strip() and not line.startswith(
@@ -116,10 +116,12 @@ def html_page(markdown: str, metadata_yaml: str, bibliography: Path, source: Pat
     `provenance` is what filters/html.lua puts around statistics and after claims (see there)."""
     package = resources.files("reportkit")
     return Document(
-        f"---\n{metadata_yaml}\n---\n\n{markdown}", source, "html5", "markdown-implicit_figures",
-        {"reportkit-provenance": provenance or {"stats": {}, "claims": {}}, "bibliography": str(bibliography)},
-        Path(str(package.joinpath("templates", "fragment.html"))), 3,
-        Path(str(package.joinpath("filters", "html.lua"))), citeproc=True,
+        text=f"---\n{metadata_yaml}\n---\n\n{markdown}", source=source, to="html5",
+        reader="markdown-implicit_figures",
+        metadata={"reportkit-provenance": provenance or {"stats": {}, "claims": {}},
+                  "bibliography": str(bibliography)},
+        template=Path(str(package.joinpath("templates", "fragment.html"))), toc_depth=3,
+        lua_filter=Path(str(package.joinpath("filters", "html.lua"))), citeproc=True,
     )
 
 
@@ -127,9 +129,3 @@ def fragment(output: str) -> tuple[str, str]:
     """An HTML page's (table of contents, body) from its converted `html_page`."""
     toc, _, body = output.partition("<!--reportkit:body-->")
     return toc.strip(), body.strip()
-
-
-def to_html(markdown: str, metadata_yaml: str, bibliography: Path, what: Path,
-            provenance: dict[str, Any] | None = None) -> tuple[str, str]:
-    """One chapter's Markdown as an HTML fragment: (toc, body). See `html_page`."""
-    return fragment(convert([html_page(markdown, metadata_yaml, bibliography, what, provenance)])[0])
