@@ -37,7 +37,8 @@ Not registered: [3]{.stat data-stat="s-unknown"}; not only a statistic: [4]{.sta
 
 
 def _body(markdown: str, provenance: dict[str, dict[str, dict[str, str]]] | None = None) -> BeautifulSoup:
-    _, body = pandoc.to_html(markdown, METADATA, BIB, Path("test.qmd"), provenance)
+    (output,) = pandoc.convert([pandoc.html_page(markdown, METADATA, BIB, Path("test.qmd"), provenance)])
+    _, body = pandoc.fragment(output)
     return BeautifulSoup(body, "html.parser")
 
 

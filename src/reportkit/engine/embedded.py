@@ -55,6 +55,7 @@ from reportkit.tools.typst import FONT_PATH_ENV
 from reportkit.workers import workers
 
 Progress = Callable[[str, str, str], None]  # (language, chapter or file name, event)
+Page = pandoc.Document | tuple[str, str]  # an HTML page to convert, or its (toc, body) from the cache
 FORMATS = frozenset({"html", "pdf"})
 CHANGES_PAGE = "changes.html"  # "what changed", when a previous edition is tagged
 STATISTICS_TABLE_CALL = "statistics_table("
@@ -255,7 +256,9 @@ def render(project: Project, progress: Progress | None = None,
                     markdown += citation_section(project, job.language, site_url, cache)
             return markdown
 
-        def html_page(job: Job, xrefs: dict[str, Target]) -> None:
+        def html_page(job: Job, xrefs: dict[str, Target]) -> tuple[Page, Callable[[str, str], None]]:
+            """A chapter's page: its HTML from the cache or the pandoc document to convert, and
+            what writes it."""
             markdown = assemble(job, xrefs, book=False)
             has_refs_div = "::: {#refs}" in markdown
             if job.chapter.citations and not has_refs_div:
@@ -267,18 +270,47 @@ def render(project: Project, progress: Progress | None = None,
             key = digest("html", markdown, metadata, json.dumps(provenance, sort_keys=True), bib_digest,
                          environment())
             cached = cache.get_json("html", key)
-            if not (isinstance(cached, list) and len(cached) == 2 and all(isinstance(p, str) for p in cached)):
-                with stage("pandoc"):
-                    cached = list(pandoc.to_html(markdown, metadata, project.bibliography.path, job.chapter.path,
-                                                 provenance))
-                cache.put_json("html", key, cached)
-            toc, body = cached
-            notice = None
-            if stale_translation(project, job, source_by_name[job.entry.name]):
-                notice = job.language.t("stale")
-            with stage("site"):
-                site.write_page(job.language, job.entry, toc, body, notice)
-            notify(job.language.code, job.entry.name, "html")
+            page: Page
+            if isinstance(cached, list) and len(cached) == 2 and all(isinstance(p, str) for p in cached):
+                page = (cached[0], cached[1])
+            else:
+                page = pandoc.html_page(markdown, metadata, project.bibliography.path, job.chapter.path, provenance)
+
+            def write(toc: str, body: str) -> None:
+                if not isinstance(page, tuple):
+                    cache.put_json("html", key, [toc, body])
+                notice = None
+                if stale_translation(project, job, source_by_name[job.entry.name]):
+                    notice = job.language.t("stale")
+                with stage("site"):
+                    site.write_page(job.language, job.entry, toc, body, notice)
+                notify(job.language.code, job.entry.name, "html")
+            return page, write
+
+        def changes_page(language: Language, changes: EditionDiff) -> tuple[Page, Callable[[str, str], None]]:
+            title = language.t("changes")
+            measures = {stat.id: localized_field(stat, "measure", language, project) for stat in project.registry}
+            diff = to_markdown(changes, language, titles[language.code], measures,
+                               archive_mod.stat_pages(staging, language, appendix, changes.base_edition))
+            markdown = f"{language.t('changes-intro')}\n\n{diff}"
+
+            def write(toc: str, body: str) -> None:
+                with stage("site"):
+                    site.write_extra_page(language, CHANGES_PAGE, title, toc, body)
+            return pandoc.html_page(markdown, _metadata(language, []), project.bibliography.path,
+                                    project.chapter_dir(language)), write
+
+        def html_pages(language: Language, jobs: list[Job], xrefs: dict[str, Target],
+                       changes: EditionDiff | None) -> None:
+            """Every HTML page of `language`; the pages not in the cache are converted by one pandoc
+            process (starting pandoc and its citeproc once per page cost more than the pages)."""
+            pages = [html_page(job, xrefs) for job in jobs]
+            if changes is not None:
+                pages.append(changes_page(language, changes))
+            with stage("pandoc"):
+                converted = iter(pandoc.convert([page for page, _ in pages if isinstance(page, pandoc.Document)]))
+            for page, write in pages:
+                write(*(page if isinstance(page, tuple) else pandoc.fragment(next(converted))))
 
         def pdf_book(language: Language, jobs: list[Job], xrefs: dict[str, Target]) -> None:
             start = time.perf_counter()
@@ -301,28 +333,14 @@ def render(project: Project, progress: Progress | None = None,
             event = f"pdf {seconds:.1f} s" if cached is None else "pdf cached"
             notify(language.code, pdf_name(project, language), event)
 
-        def changes_page(language: Language, changes: EditionDiff) -> None:
-            title = language.t("changes")
-            measures = {stat.id: localized_field(stat, "measure", language, project) for stat in project.registry}
-            diff = to_markdown(changes, language, titles[language.code], measures,
-                               archive_mod.stat_pages(staging, language, appendix, changes.base_edition))
-            markdown = f"{language.t('changes-intro')}\n\n{diff}"
-            with stage("pandoc"):
-                toc, body = pandoc.to_html(markdown, _metadata(language, []), project.bibliography.path,
-                                           project.chapter_dir(language))
-            with stage("site"):
-                site.write_extra_page(language, CHANGES_PAGE, title, toc, body)
-
         def editions_page(language: Language) -> None:
             title, body = archive_mod.editions_page(project, language, editions)
             site.write_extra_page(language, archive_mod.EDITIONS_PAGE, title, "", body)
 
         tasks: list[Callable[[], None]] = []
         if "html" in formats:
-            tasks += [partial(html_page, job, xrefs) for _, jobs, xrefs in plans for job in jobs]
-            if base:
-                changes = compare(project, base)
-                tasks += [partial(changes_page, language, changes) for language in project.languages]
+            changes = compare(project, base) if base else None
+            tasks += [partial(html_pages, language, jobs, xrefs, changes) for language, jobs, xrefs in plans]
             if archived is None:
                 archive_mod.write_forwarding(project, staging)
             if editions:

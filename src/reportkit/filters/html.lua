@@ -8,8 +8,8 @@
 --
 -- Statistics and claims get their provenance: the site writer gives, for each statistic and
 -- claim the page uses, the HTML to put around a statistic's span and after a claim's span
--- (a JSON file named by the `reportkit-provenance` metadata field; `@N@` stands for the
--- note's number on the page).
+-- (the `reportkit-provenance` metadata field, a map of strings that tools/pandoc.py sets after
+-- reading the page; `@N@` stands for the note's number on the page).
 --
 -- A table is wrapped in a focusable, labelled region so that a table wider than a
 -- phone's screen scrolls inside its own box, not the page (WCAG 2.1, 1.4.10 Reflow).
@@ -106,9 +106,7 @@ function Meta(meta)
     table_word = pandoc.utils.stringify(meta["reportkit-table-label"])
   end
   if meta["reportkit-provenance"] then
-    local file = assert(io.open(pandoc.utils.stringify(meta["reportkit-provenance"]), "r"))
-    provenance = pandoc.json.decode(file:read("a"), false)
-    file:close()
+    provenance = meta["reportkit-provenance"]
   end
 end
 
