@@ -363,7 +363,7 @@ def render(project: Project, progress: Progress | None = None,
             with stage("search index"):
                 pagefind.index(staging)
         with stage("check"):
-            report.findings = run_checks(project, staging, pdfs="pdf" in formats)
+            report.findings = run_checks(project, staging, pdfs="pdf" in formats, cache=cache)
         # a format this render did not build and that was never built is missing, not wrong
         errors = [f for f in report.findings if f.severity is Severity.ERROR and f.rule != "site-missing"]
         if errors and not allow_findings:
