@@ -185,7 +185,7 @@ def check_site(project: Project, registry: Registry, output: Path | None = None,
     if processes > 1:
         _ = project.chapters  # read here, once: the workers get them with the pickled project
         context = multiprocessing.get_context("forkserver")  # no fork of a process that runs threads
-        context.set_forkserver_preload([__name__])
+        context.set_forkserver_preload([__name__, "reportkit.checks.html_pages", "reportkit.checks.pdf_pages"])
         with ProcessPoolExecutor(processes, mp_context=context) as pool:
             results.update(zip(to_read, pool.map(check, to_read), strict=True))
     else:
