@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 import json
 import multiprocessing
+import multiprocessing.context
+import multiprocessing.forkserver
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -184,9 +186,7 @@ def check_site(project: Project, registry: Registry, output: Path | None = None,
     processes = min(len(to_read), workers())
     if processes > 1:
         _ = project.chapters  # read here, once: the workers get them with the pickled project
-        context = multiprocessing.get_context("forkserver")  # no fork of a process that runs threads
-        context.set_forkserver_preload([__name__, "reportkit.checks.html_pages", "reportkit.checks.pdf_pages"])
-        with ProcessPoolExecutor(processes, mp_context=context) as pool:
+        with ProcessPoolExecutor(processes, mp_context=_worker_context()) as pool:
             results.update(zip(to_read, pool.map(check, to_read), strict=True))
     else:
         results.update((code, check(code)) for code in to_read)
@@ -200,6 +200,22 @@ def check_site(project: Project, registry: Registry, output: Path | None = None,
         if reports is not None:
             pages[code] = reports
     return findings, pages
+
+
+def _worker_context() -> multiprocessing.context.ForkServerContext:
+    """Workers fork from a server process that has imported the page readers (no fork of a
+    process that runs threads)."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__, "reportkit.checks.html_pages", "reportkit.checks.pdf_pages"])
+    return context
+
+
+def start_workers(project: Project) -> None:
+    """Start, in the background, the server the check's workers fork from (it imports what they
+    run, about a second of work), so that it is ready when a build reaches its check."""
+    if min(len(project.languages), workers()) > 1:
+        _worker_context()
+        multiprocessing.forkserver.ensure_running()
 
 
 LanguageResult = tuple[list[Finding], dict[str, PageReport] | None]
