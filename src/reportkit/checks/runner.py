@@ -169,6 +169,9 @@ class PageCache:
         except (TypeError, KeyError, ValueError):
             return None
 
+    def store(self, key: str, report: PageReport | PdfReport) -> None:
+        self.cache.put_json("check-pdf" if isinstance(report, PdfReport) else "check-html", key, report.to_json())
+
 
 def check_site(project: Project, registry: Registry, output: Path | None = None, pdfs: bool = True,
                cache: BuildCache | None = None) -> tuple[list[Finding], dict[str, dict[str, PageReport]]]:
@@ -248,7 +251,7 @@ def _check_language(project: Project, registry: Registry, output: Path, pdfs: bo
 
             report = read_page(path, rel, registry, language)
             if cache:
-                cache.cache.put_json("check-html", key, report.to_json())
+                cache.store(key, report)
         pages[entry.name] = report
         findings.extend(report.findings)
     if pdfs:
@@ -286,7 +289,7 @@ def check_pdf(project: Project, registry: Registry, language: Language, pages: d
 
         pdf = read_pdf(path, rel, registry, language, prose, names=names, heading_numbers=heading_numbers)
         if cache:
-            cache.cache.put_json("check-pdf", key, pdf.to_json())
+            cache.store(key, pdf)
     findings = list(pdf.findings)
     difference = _difference(Counter(sid for report in reports for sid in report.all_ids), Counter(pdf.stat_ids))
     if difference:
