@@ -360,7 +360,7 @@ def render(project: Project, progress: Progress | None = None,
         with stage("site"):
             site.write_common(cache)
             write_published(staging, [(job.chapter, job.entry, job.language, executed[id(job)]) for job in all_jobs],
-                            staging / "data" / "datapackage.json")
+                            staging / "data" / "datapackage.json", cache)
         if "html" in formats:
             with stage("search index"):
                 pagefind.index(staging)
