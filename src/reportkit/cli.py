@@ -162,9 +162,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from reportkit.checks import RULES, Severity, quote_coverage, run_checks
+    from reportkit.execution.cache import BuildCache
 
     project = _project(args)
-    findings = run_checks(project)
+    findings = run_checks(project, cache=BuildCache(project.root))
     if args.strict:
         findings = [replace(f, severity=Severity.ERROR) for f in findings]
     errors = [f for f in findings if f.severity is Severity.ERROR]

@@ -22,6 +22,7 @@ from reportkit.checks.pdf_pages import read_pages, statistics
 from reportkit.config.project import Project
 from reportkit.errors import ReportkitError, UnknownStatisticError
 from reportkit.evidence.registry import QUOTED_STATUSES, Statistic, recompute
+from reportkit.execution.cache import BuildCache
 from reportkit.outputs.book import pdf_name
 
 # The rules that judge one statistic, and when a rule does not apply to it.
@@ -98,7 +99,7 @@ class Evidence:
                 rel = pdf.relative_to(project.root).as_posix()
                 for item in statistics(read_pages(pdf)):
                     self.pdf.setdefault(item.stat_id, []).append(PdfPlace(language.code, rel, item.page, item.text))
-        self.findings = run_checks(project)
+        self.findings = run_checks(project, cache=BuildCache(project.root))
 
     def _read_page(self, language: str, path: Path) -> None:
         main = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").find("main")

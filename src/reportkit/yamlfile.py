@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.constructor import SafeConstructor
 
 from reportkit.errors import ReportkitError
 from reportkit.textfile import read_text
@@ -13,12 +14,17 @@ from reportkit.textfile import read_text
 Lines = dict[tuple[Any, ...], int]
 
 
+def _value(node: yaml.Node) -> Any:
+    """A scalar's (or a key's) value, as `yaml.safe_load` builds it."""
+    return SafeConstructor().construct_object(node, deep=True)  # a fresh one: no state from a failed node
+
+
 def _walk(node: yaml.Node, path: tuple[Any, ...], lines: Lines) -> Any:
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = yaml.safe_load(yaml.serialize(key_node))
+            key = _value(key_node)
             lines[(*path, key)] = key_node.start_mark.line + 1
             out[key] = _walk(value_node, (*path, key), lines)
             lines[(*path, key)] = key_node.start_mark.line + 1
@@ -26,7 +32,7 @@ def _walk(node: yaml.Node, path: tuple[Any, ...], lines: Lines) -> Any:
     if isinstance(node, yaml.SequenceNode):
         return [_walk(item, (*path, i), lines) for i, item in enumerate(node.value)]
     try:
-        return yaml.safe_load(yaml.serialize(node))
+        return _value(node)
     except ValueError:  # a scalar YAML resolves to a type it cannot build (2026-11-31 as a date):
         return node.value  # keep the text, so the typed model reports it with its line
 

@@ -10,6 +10,7 @@ import pytest
 from reportkit.config.project import Project
 from reportkit.engine import embedded
 from reportkit.errors import ChapterExecutionError
+from reportkit.outputs import notebooks
 from reportkit.workers import WORKERS_ENV
 
 from ..conftest import Result
@@ -76,6 +77,23 @@ def test_reportkit_upgrade_reruns_everything(warm: Path, monkeypatch: pytest.Mon
 
 def test_force_ignores_the_cache(warm: Path) -> None:
     assert len(_render(warm, force=True).executed) == 3
+
+
+def test_only_the_edited_chapter_notebook_is_made_again(warm: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _edit(warm / "chapters/zh-Hant/01-jobs.qmd", "更多內容見", "更多的內容見")
+    made: list[str] = []
+    published_notebook = notebooks.published_notebook
+
+    def counted(*args: object) -> object:
+        made.append(str(args[3]))
+        return published_notebook(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(notebooks, "published_notebook", counted)
+    _render(warm)
+    assert made == ["01-jobs.zh-Hant.ipynb"]
+    cached = {p.name: p.read_bytes() for p in (warm / "_site/notebooks").iterdir()}
+    _render(warm, force=True)  # every notebook made from the chapter and its execution
+    assert {p.name: p.read_bytes() for p in (warm / "_site/notebooks").iterdir()} == cached
 
 
 def test_clean_removes_the_cache(warm: Path, run_cli: Callable[..., Result]) -> None:

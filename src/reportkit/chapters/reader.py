@@ -16,6 +16,7 @@ only the syntax CommonMark does not know (`{python}`, `#|`, divs, citations).
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import re
 from collections.abc import Iterator
@@ -354,13 +355,28 @@ def inline_expressions(markdown: str) -> Iterator[tuple[int, int, re.Match[str]]
         offset += len(line) + 1
 
 
+_PARSED: dict[tuple[Path, str], Chapter] = {}  # one build reads each chapter several times
+_PARSED_MAX = 512
+
+
 def parse(path: Path, text: str | None = None) -> Chapter:
-    """Parse a chapter file into front matter, Markdown and cell blocks."""
+    """Parse a chapter file into front matter, Markdown and cell blocks (a text parsed before
+    in this process is not parsed again: its copy is returned)."""
     if text is None:
         if not path.is_file():
             raise ChapterSyntaxError("chapter file not found", path)
         text = read_text(path, ChapterSyntaxError)
     text = normalize(text)  # also text given (from git, from a conversion)
+    parsed = _PARSED.get((path, text))
+    if parsed is None:
+        parsed = _parse(path, text)
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.clear()
+        _PARSED[(path, text)] = parsed
+    return copy.deepcopy(parsed)  # callers may change what they get
+
+
+def _parse(path: Path, text: str) -> Chapter:
     lines = text.splitlines()
     front: dict[str, Any] = {}
     key_lines: dict[tuple[object, ...], int] = {}

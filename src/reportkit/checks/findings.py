@@ -64,3 +64,9 @@ class Finding:
         data = asdict(self)
         data["severity"] = self.severity.value
         return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Finding:
+        """The finding `to_json` wrote (raises TypeError, KeyError or ValueError on another shape)."""
+        return cls(str(data["path"]), int(data["line"]), str(data["rule"]), str(data["message"]),
+                   Severity(data["severity"]), str(data["subject"]))

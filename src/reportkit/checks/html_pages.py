@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from bs4 import BeautifulSoup, NavigableString, SoupStrainer, Tag
 
 from reportkit.chapters.prose import CAPTION_LABEL, SECTION_NUMBER, XREF_TEXT, is_figure, typed_numbers
 from reportkit.checks.findings import Finding
+from reportkit.checks.reports import PageReport
 from reportkit.evidence.registry import Registry
 from reportkit.i18n import Language
 
@@ -24,18 +24,6 @@ XREF_HREF = re.compile(r"#(?:sec|fig|tbl)-[\w-]+$")
 NOT_PROSE_TAGS = frozenset({"code", "pre", "script", "style", "nav", "svg", "math"})
 TEXT_ATTRIBUTES = ("alt", "title", "aria-label")  # reader-visible text outside the element's content
 BLOCKS = ("p", "li", "tr", "dd", "figcaption", "blockquote", "td", "th")
-
-
-@dataclass
-class PageReport:
-    path: str
-    findings: list[Finding] = field(default_factory=list)
-    prose_ids: list[str] = field(default_factory=list)  # stat ids shown outside generated tables
-    citations: set[str] = field(default_factory=set)  # keys cited in the page's text
-    all_ids: list[str] = field(default_factory=list)  # every stat id shown, tables included
-    names: set[str] = field(default_factory=set)  # texts of .name spans (digits allowed)
-    heading_numbers: set[str] = field(default_factory=set)  # chapter and section numbers
-    data_page: bool = False  # bibliography or generated tables: not prose in the PDF check
 
 
 def _excluded(node: Tag) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ctypes
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 
 from reportkit.chapters.prose import CAPTION_LABEL, XREF_TEXT, typed_number_matches
 from reportkit.checks.findings import Finding
+from reportkit.checks.reports import PdfReport
 from reportkit.evidence.registry import Registry
 from reportkit.i18n import Language
 
@@ -36,13 +37,6 @@ class PdfStat:
     page: int  # 1-based
     stat_id: str
     text: str
-
-
-@dataclass
-class PdfReport:
-    path: str
-    findings: list[Finding] = field(default_factory=list)
-    stat_ids: list[str] = field(default_factory=list)
 
 
 Box = tuple[float, float, float, float]  # left, bottom, right, top, in PDF points

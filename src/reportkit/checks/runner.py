@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import functools
+import json
 import multiprocessing
+import multiprocessing.context
+import multiprocessing.forkserver
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -19,8 +22,7 @@ from reportkit.checks.data import (
     table_text_findings,
 )
 from reportkit.checks.findings import Finding, Severity
-from reportkit.checks.html_pages import PageReport, read_page
-from reportkit.checks.pdf_pages import read_pdf
+from reportkit.checks.reports import PageReport, PdfReport
 from reportkit.checks.sources import at_source
 from reportkit.config.project import Project
 from reportkit.errors import ReportkitError, did_you_mean
@@ -28,6 +30,7 @@ from reportkit.evidence.bibliography import Bibliography, check_with_pandoc
 from reportkit.evidence.claims import CLAIMS_FILE
 from reportkit.evidence.quotes import numbers_in, supports
 from reportkit.evidence.registry import QUOTED_STATUSES, Registry, recompute
+from reportkit.execution.cache import BuildCache, digest, environment, file_hash, sources_fingerprint
 from reportkit.i18n import LANGUAGES, Language
 from reportkit.outputs.book import pdf_name
 from reportkit.workers import workers
@@ -138,36 +141,94 @@ def _site_rel(project: Project, output: Path, path: Path) -> str:
     return (Path(_rel(project, project.output_dir)) / path.relative_to(output)).as_posix()
 
 
+class PageCache:
+    """What the page rules found on each built page and PDF, in the build cache: keyed by the
+    file's bytes, its place, its language and everything else the rules read (data/, the
+    bibliography, the configuration, reportkit and the Python environment), so an unchanged
+    page is not read again and the findings are those of reading it."""
+
+    def __init__(self, project: Project, cache: BuildCache):
+        self.cache = cache
+        root = project.root
+        files = sorted(p for p in project.data_dir.rglob("*") if p.is_file())
+        files += [root / project.config.bibliography, *sorted(root.glob("_quarto*.yml"))]
+        self.rules = digest(environment(), *(digest(_rel(project, p), file_hash(p) or "") for p in files))
+
+    def key(self, path: Path, *parts: str) -> str:
+        return digest(self.rules, file_hash(path) or "", *parts)
+
+    def page(self, key: str) -> PageReport | None:
+        try:
+            return PageReport.from_json(self.cache.get_json("check-html", key))
+        except (TypeError, KeyError, ValueError):
+            return None
+
+    def pdf(self, key: str) -> PdfReport | None:
+        try:
+            return PdfReport.from_json(self.cache.get_json("check-pdf", key))
+        except (TypeError, KeyError, ValueError):
+            return None
+
+    def store(self, key: str, report: PageReport | PdfReport) -> None:
+        self.cache.put_json("check-pdf" if isinstance(report, PdfReport) else "check-html", key, report.to_json())
+
+
 def check_site(project: Project, registry: Registry, output: Path | None = None, pdfs: bool = True,
-               ) -> tuple[list[Finding], dict[str, dict[str, PageReport]]]:
+               cache: BuildCache | None = None) -> tuple[list[Finding], dict[str, dict[str, PageReport]]]:
     """Every built page (and PDF, with `pdfs`) in `output` (default: the published site).
-    Each language is checked on its own; with several languages and cores, in parallel
-    processes (reading HTML and PDFs is CPU-bound Python)."""
+    With `cache`, a page or PDF whose findings are stored there (the same bytes, read by the same
+    rules) is not read again. Each language is checked on its own; when several languages have
+    files to read and there are several cores, in parallel processes (reading HTML and PDFs is
+    CPU-bound Python)."""
     output = output or project.output_dir
-    check = functools.partial(_check_language, project, registry, output, pdfs)
+    pages_cache = PageCache(project, cache) if cache is not None else None
+    check = functools.partial(_check_language, project, registry, output, pdfs, pages_cache)
     codes = [language.code for language in project.languages]
-    processes = min(len(codes), workers())
+    results = {code: check(code, True) for code in codes} if pages_cache else {}
+    to_read = [code for code in codes if results.get(code) is None]
+    processes = min(len(to_read), workers())
     if processes > 1:
         _ = project.chapters  # read here, once: the workers get them with the pickled project
-        context = multiprocessing.get_context("forkserver")  # no fork of a process that runs threads
-        context.set_forkserver_preload([__name__])
-        with ProcessPoolExecutor(processes, mp_context=context) as pool:
-            results = list(pool.map(check, codes))
+        with ProcessPoolExecutor(processes, mp_context=_worker_context()) as pool:
+            results.update(zip(to_read, pool.map(check, to_read), strict=True))
     else:
-        results = [check(code) for code in codes]
+        results.update((code, check(code)) for code in to_read)
     findings: list[Finding] = []
     pages: dict[str, dict[str, PageReport]] = {}
-    for code, (language_findings, reports) in zip(codes, results, strict=True):
+    for code in codes:
+        result = results[code]
+        assert result is not None
+        language_findings, reports = result
         findings += language_findings
         if reports is not None:
             pages[code] = reports
     return findings, pages
 
 
-def _check_language(project: Project, registry: Registry, output: Path, pdfs: bool, code: str,
-                    ) -> tuple[list[Finding], dict[str, PageReport] | None]:
-    """One language's pages (None when its site is missing) and PDF, and what they show. (A
-    worker process gets `project` pickled, its chapters already read.)"""
+def _worker_context() -> multiprocessing.context.ForkServerContext:
+    """Workers fork from a server process that has imported the page readers (no fork of a
+    process that runs threads)."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__, "reportkit.checks.html_pages", "reportkit.checks.pdf_pages"])
+    return context
+
+
+def start_workers(project: Project) -> None:
+    """Start, in the background, the server the check's workers fork from (it imports what they
+    run, about a second of work), so that it is ready when a build reaches its check."""
+    if min(len(project.languages), workers()) > 1:
+        _worker_context()
+        multiprocessing.forkserver.ensure_running()
+
+
+LanguageResult = tuple[list[Finding], dict[str, PageReport] | None]
+
+
+def _check_language(project: Project, registry: Registry, output: Path, pdfs: bool, cache: PageCache | None,
+                    code: str, cached_only: bool = False) -> LanguageResult | None:
+    """One language's pages (None when its site is missing) and PDF, and what they show;
+    with `cached_only`, None when a page or the PDF is not in `cache`. (A worker process gets
+    `project` pickled, its chapters already read.)"""
     language = LANGUAGES[code]
     folder = output / language.code
     if not folder.is_dir():
@@ -180,17 +241,32 @@ def _check_language(project: Project, registry: Registry, output: Path, pdfs: bo
         if not path.is_file():
             findings.append(Finding(_site_rel(project, output, path), 0, "site-missing", "page not built"))
             continue
-        report = read_page(path, _site_rel(project, output, path), registry, language)
+        rel = _site_rel(project, output, path)
+        key = cache.key(path, rel, code) if cache else ""
+        report = cache.page(key) if cache else None
+        if report is None:
+            if cached_only:
+                return None
+            from reportkit.checks.html_pages import read_page  # bs4: only for a page not checked before
+
+            report = read_page(path, rel, registry, language)
+            if cache:
+                cache.store(key, report)
         pages[entry.name] = report
         findings.extend(report.findings)
     if pdfs:
-        findings += check_pdf(project, registry, language, pages, output)
+        pdf_findings = check_pdf(project, registry, language, pages, output, cache, cached_only)
+        if pdf_findings is None:
+            return None
+        findings += pdf_findings
     return findings, pages
 
 
-def check_pdf(project: Project, registry: Registry, language: Language,
-              pages: dict[str, PageReport], output: Path | None = None) -> list[Finding]:
-    """The language's PDF, when one was built: its figures, its prose, and parity with the HTML."""
+def check_pdf(project: Project, registry: Registry, language: Language, pages: dict[str, PageReport],
+              output: Path | None = None, cache: PageCache | None = None, cached_only: bool = False,
+              ) -> list[Finding] | None:
+    """The language's PDF, when one was built: its figures, its prose, and parity with the HTML
+    (None with `cached_only` when the PDF's findings are not in `cache`)."""
     output = output or project.output_dir
     path = output / language.code / pdf_name(project, language)
     if not path.is_file():
@@ -199,10 +275,22 @@ def check_pdf(project: Project, registry: Registry, language: Language,
     if len(pages) != len(project.chapters):
         return []  # a page is missing (reported): the PDF cannot be matched to the HTML
     reports = [pages[entry.name] for entry in project.chapters]
-    pdf = read_pdf(path, _site_rel(project, output, path), registry, language, [not r.data_page for r in reports],
-                   names={n for r in reports for n in r.names},
-                   heading_numbers={n for r in reports for n in r.heading_numbers})
-    findings = pdf.findings
+    rel = _site_rel(project, output, path)
+    prose = [not r.data_page for r in reports]
+    names = {n for r in reports for n in r.names}
+    heading_numbers = {n for r in reports for n in r.heading_numbers}
+    key = cache.key(path, rel, language.code, json.dumps([prose, sorted(names), sorted(heading_numbers)],
+                                                         ensure_ascii=False)) if cache else ""
+    pdf = cache.pdf(key) if cache else None
+    if pdf is None:
+        if cached_only:
+            return None
+        from reportkit.checks.pdf_pages import read_pdf  # pdfium and numpy: only for a PDF not checked before
+
+        pdf = read_pdf(path, rel, registry, language, prose, names=names, heading_numbers=heading_numbers)
+        if cache:
+            cache.store(key, pdf)
+    findings = list(pdf.findings)
     difference = _difference(Counter(sid for report in reports for sid in report.all_ids), Counter(pdf.stat_ids))
     if difference:
         findings.append(Finding(pdf.path, 0, "parity", f"shows different statistics than the HTML pages: {difference}"))
@@ -293,8 +381,6 @@ def check_claims(project: Project) -> list[Finding]:
 
 def check_built(project: Project) -> list[Finding]:
     """Whether the published site was built from the sources as they are now."""
-    from reportkit.execution.cache import BuildCache, sources_fingerprint
-
     published = BuildCache(project.root).published()
     site = _rel(project, project.output_dir)
     if published is None or not published.sources:
@@ -306,10 +392,13 @@ def check_built(project: Project) -> list[Finding]:
     return []
 
 
-def run_checks(project: Project, output: Path | None = None, pdfs: bool = True) -> list[Finding]:
+def run_checks(project: Project, output: Path | None = None, pdfs: bool = True,
+               cache: BuildCache | None = None) -> list[Finding]:
     """Every rule on the sources and on the site built in `output` (default: the published
     site, which is then also checked for being up to date with the sources); `pdfs=False`
-    leaves the PDFs out (a render that did not rebuild them). Findings about typed text are
+    leaves the PDFs out (a render that did not rebuild them). With `cache`, the findings of a
+    page or PDF already read with the same bytes and the same rule inputs are taken from it (the
+    rules across pages and on the sources always run). Findings about typed text are
     reported once, at the chapter line they come from."""
     findings, registry, bibliography = check_sources(project)
     findings += check_translations(project)
@@ -319,7 +408,7 @@ def run_checks(project: Project, output: Path | None = None, pdfs: bool = True) 
         findings += check_built(project)
     if registry is not None:
         findings += check_forecasts(project, registry)
-        site_findings, pages = check_site(project, registry, output, pdfs)
+        site_findings, pages = check_site(project, registry, output, pdfs, cache)
         findings += site_findings
         findings += check_usage(project, registry, pages)
     return sorted(set(at_source(project, findings)))

@@ -24,7 +24,8 @@ from reportkit.api.tables import USAGE_ENV, statistic_usage
 from reportkit.chapters import reader as chapter_mod
 from reportkit.chapters.generated import generate
 from reportkit.chapters.reader import Chapter, translation_source_hash
-from reportkit.checks import Finding, Severity, run_checks
+from reportkit.checks.findings import Finding, Severity
+from reportkit.checks.runner import run_checks, start_workers
 from reportkit.config.project import ChapterEntry, Project
 from reportkit.errors import BibliographyError, ChapterSyntaxError, ChecksFailedError, EditionError, did_you_mean
 from reportkit.execution.cache import (
@@ -220,6 +221,7 @@ def render(project: Project, progress: Progress | None = None,
     titles = {lang.code: {j.entry.name: j.chapter.title for j in jobs} for lang, jobs, _ in plans}
     all_jobs = [job for _, jobs, _ in plans for job in jobs]
 
+    start_workers(project)  # while the chapters run
     with stage("execute"):
         executed, report.executed, report.reused = execute_chapters(project, all_jobs, cache, notify)
     bib_digest = file_hash(project.bibliography.path) or ""
@@ -358,12 +360,12 @@ def render(project: Project, progress: Progress | None = None,
         with stage("site"):
             site.write_common(cache)
             write_published(staging, [(job.chapter, job.entry, job.language, executed[id(job)]) for job in all_jobs],
-                            staging / "data" / "datapackage.json")
+                            staging / "data" / "datapackage.json", cache)
         if "html" in formats:
             with stage("search index"):
                 pagefind.index(staging)
         with stage("check"):
-            report.findings = run_checks(project, staging, pdfs="pdf" in formats)
+            report.findings = run_checks(project, staging, pdfs="pdf" in formats, cache=cache)
         # a format this render did not build and that was never built is missing, not wrong
         errors = [f for f in report.findings if f.severity is Severity.ERROR and f.rule != "site-missing"]
         if errors and not allow_findings:

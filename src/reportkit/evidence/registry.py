@@ -11,6 +11,7 @@ Rows that rest on a source carry its own words (``quote``, with ``quote_url``,
 
 from __future__ import annotations
 
+import csv
 import io
 import math
 import re
@@ -25,7 +26,7 @@ from reportkit.errors import RegistryError
 from reportkit.evidence.numbers import UNITS, format_statistic
 from reportkit.i18n import Language
 from reportkit.rows import Register
-from reportkit.textfile import read_text
+from reportkit.textfile import normalize, read_text
 
 REGISTRY_FILE = "statistics.csv"
 COLUMNS = (
@@ -214,27 +215,26 @@ def fill_placeholders(text: str, registry: Registry, language: Language, row: St
 
 
 def recompute(stat: Statistic, data_dir: Path) -> float:
-    """The value of a derived row, read again from its source table."""
-    import pandas as pd  # only reviewers' checks need pandas
-
+    """The value of a derived row, read again from its source table (the csv module, not pandas:
+    one row of a small table, and the check should not pay pandas' import)."""
     def error(message: str) -> RegistryError:
         return RegistryError(f"[{stat.id}] {message}", data_dir / REGISTRY_FILE, stat.line)
 
     path = data_dir / stat.table
     if not path.is_file():
         raise error(f"source table {stat.table} not found")
-    frame = pd.read_csv(io.StringIO(read_text(path, RegistryError)), dtype=str, keep_default_na=False)
-    if stat.column not in frame.columns:
+    reader = csv.DictReader(io.StringIO(normalize(read_text(path, RegistryError)), newline=""))
+    columns = reader.fieldnames or []
+    if stat.column not in columns:
         raise error(f"column {stat.column!r} not in {stat.table}")
-    mask = pd.Series(True, index=frame.index)
-    for key, value in stat.conditions():
-        if key not in frame.columns:
+    conditions = stat.conditions()
+    for key, _ in conditions:
+        if key not in columns:
             raise error(f"filter column {key!r} not in {stat.table}")
-        mask &= frame[key] == value
-    selected = frame.loc[mask, stat.column]
+    selected = [row[stat.column] for row in reader if all(row[key] == value for key, value in conditions)]
     if len(selected) != 1:
         raise error(f"filter {stat.filter!r} selects {len(selected)} rows of {stat.table}, not one")
-    return float(selected.iloc[0])
+    return float(selected[0])
 
 
 def quote_source(stat: Statistic, language: Language) -> tuple[str, str]:

@@ -7,7 +7,8 @@ conversion), its language, reportkit's version and the Python environment
 hash of every file under the project that the chapter's code opened while it ran
 (an audit hook in the kernel sees every `open`, pandas included), so changing one
 data file re-executes exactly the chapters that read it. Pandoc's output per page
-and typst's PDF per language are cached the same way, keyed by their inputs.
+and typst's PDF per language are cached the same way, keyed by their inputs, and so is what
+the checks found on each built page and PDF (checks/runner.py, `PageCache`).
 
 Entries are JSON or raw bytes, never pickle: a `_cache/` restored from elsewhere (a CI
 cache, a shared drive) can at worst hold wrong data, not code. An entry that does not

@@ -52,6 +52,7 @@ from reportkit.chapters.reader import Chapter, InlineExpression, inline_expressi
 from reportkit.chapters.reader import parse as parse_chapter
 from reportkit.config.project import ChapterEntry, Project
 from reportkit.errors import ChapterSyntaxError, NotebookError
+from reportkit.execution.cache import BuildCache, digest, environment
 from reportkit.execution.kernel import Executed, plain_value
 from reportkit.i18n import Language
 
@@ -182,15 +183,23 @@ def notebook_bytes(notebook: Notebook) -> bytes:
 
 
 def write_published(output: Path, items: list[tuple[Chapter, ChapterEntry, Language, Executed]],
-                    datapackage: Path) -> None:
+                    datapackage: Path, cache: BuildCache | None = None) -> None:
     """Write each chapter's notebook to `output`/notebooks/ and list them in the site's
-    `datapackage.json` (key `notebooks`: path from the descriptor, language, chapter, title)."""
+    `datapackage.json` (key `notebooks`: path from the descriptor, language, chapter, title).
+    With `cache`, a notebook made before from the same chapter text and execution is reused."""
     folder = output / NOTEBOOKS_DIR
     folder.mkdir(parents=True, exist_ok=True)
     listed = []
     for chapter, entry, language, executed in items:
         name = notebook_name(entry, language.code)
-        (folder / name).write_bytes(notebook_bytes(published_notebook(chapter, executed, language, name)))
+        key = digest("notebook", chapter.text, json.dumps(executed.to_json(), sort_keys=True), language.code, name,
+                     environment())
+        data = cache.get_bytes("notebook", key) if cache else None
+        if data is None:
+            data = notebook_bytes(published_notebook(chapter, executed, language, name))
+            if cache:
+                cache.put_bytes("notebook", key, data)
+        (folder / name).write_bytes(data)
         listed.append({"path": f"../{NOTEBOOKS_DIR}/{name}", "mediatype": MEDIA_TYPE, "language": language.code,
                        "chapter": entry.source(language.code), "title": chapter.title})
     if datapackage.is_file():
