@@ -152,9 +152,12 @@ class Kernel:
             self.close()
             raise
 
-    def _request(self, kc: Any, expressions: dict[str, str]) -> dict[str, Any]:
-        msg_id = kc.execute("", silent=True, user_expressions=expressions)
-        deadline = time.monotonic() + self.timeout
+    def _request(self, kc: Any, expressions: dict[str, str], code: str = "",
+                 timeout: float | None = None) -> dict[str, Any]:
+        """Run `code` silently (no output, no history), then evaluate `expressions`; the reply's
+        content. Only the shell reply is awaited, not the kernel's output going quiet."""
+        msg_id = kc.execute(code, silent=True, user_expressions=expressions)
+        deadline = time.monotonic() + (timeout or self.timeout)
         while time.monotonic() < deadline:
             try:
                 reply = run_sync(kc.get_shell_msg)(timeout=1)
@@ -163,8 +166,8 @@ class Kernel:
                     raise DeadKernelError("Kernel died") from None
                 continue
             if reply["parent_header"].get("msg_id") == msg_id:
-                return dict(reply["content"].get("user_expressions", {}))
-        raise CellTimeoutError(f"no reply within {self.timeout} s")
+                return dict(reply["content"])
+        raise CellTimeoutError(f"no reply within {timeout or self.timeout} s")
 
     def alive(self) -> bool:
         return bool(run_sync(self.km.is_alive)())
@@ -188,13 +191,16 @@ class Kernel:
         result = Executed()
         start = CHAPTER_START.format(root=str(self.root), folder=str(chapter.path.parent), language=language.code)
         self._where, self._line = "the chapter's setup", 1
-        # the chapter's setup (a fresh namespace, importing reportkit), then its cells
         notebook = self.notebook
         assert notebook is not None, "the kernel is closed"
-        setup, *indices = notebook.append([start] + [cell.code for cell in chapter.cells])
+        # the chapter's setup (a fresh namespace, importing reportkit; not the chapter's code, so
+        # not its limit), then its cells
+        reply = self._request(notebook.client.kc, {}, start, max(self.timeout, DEFAULT_CELL_TIMEOUT))
+        if reply.get("status") != "ok":
+            raise ChapterExecutionError(f"the chapter's setup failed: {reply.get('ename')}: "
+                                        f"{one_line(str(reply.get('evalue', '')))}", chapter.path, 1)
+        indices = notebook.append([cell.code for cell in chapter.cells])
         try:
-            # the setup is not the chapter's code: not its limit
-            notebook.run(setup, max(self.timeout, DEFAULT_CELL_TIMEOUT))
             for cell, index in zip(chapter.cells, indices, strict=True):
                 self._where, self._line = "this cell", cell.line
                 try:
@@ -221,9 +227,10 @@ class Kernel:
                 first, last = chapter.inline[0].line, chapter.inline[-1].line
                 self._where = "the inline expressions" + (f" of lines {first}-{last}" if last != first else "")
                 self._line = first
-            values = self._request(notebook.client.kc, {**expressions, "__reads__": READS_EXPRESSION})
+            values = self._request(notebook.client.kc, {**expressions, "__reads__": READS_EXPRESSION}
+                                   ).get("user_expressions", {})
         finally:
-            notebook.forget(setup)
+            notebook.forget(indices)
         for item in chapter.inline:
             value = values.get(item.key, {})
             if value.get("status") != "ok":
@@ -269,10 +276,10 @@ class _Notebook:
         self.nb.cells.extend(nbformat.v4.new_code_cell(source) for source in sources)  # type: ignore[no-untyped-call]
         return list(range(start, len(self.nb.cells)))
 
-    def forget(self, first: int) -> None:
-        """Drop the outputs of cells `first`… (they were returned): memory stays that of one chapter."""
-        for cell in self.nb.cells[first:]:
-            cell.outputs = []
+    def forget(self, indices: list[int]) -> None:
+        """Drop the outputs of these cells (they were returned): memory stays that of one chapter."""
+        for index in indices:
+            self.nb.cells[index].outputs = []
 
     def run(self, index: int, timeout: int = DEFAULT_CELL_TIMEOUT) -> list[dict[str, Any]]:
         """Run cell `index` within `timeout` seconds; its outputs."""
