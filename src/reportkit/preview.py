@@ -59,6 +59,7 @@ STYLE = """#reportkit-build-error { position: sticky; top: 0; z-index: 1000; mar
 """
 FINDINGS_PATH = "/__reportkit__/findings"
 FINDINGS_SCRIPT_PATH = "/__reportkit__/findings.js"
+CHECKING_HEADER = "X-Reportkit-Checking"  # on the findings while the pages served are newer than them
 FINDINGS_SCRIPT = "preview.js"  # in reportkit/assets; served only by the preview
 WATCHED = ("chapters", "data", "bib")
 
@@ -154,9 +155,11 @@ def _handler(site: Path, state: PreviewState) -> type[SimpleHTTPRequestHandler]:
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-        def _send(self, body: bytes, content_type: str) -> None:
+        def _send(self, body: bytes, content_type: str, headers: dict[str, str] | None = None) -> None:
             self.send_response(HTTPStatus.OK)
             self.send_header("Content-Type", content_type)
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
             self.end_headers()
@@ -180,10 +183,12 @@ def _handler(site: Path, state: PreviewState) -> type[SimpleHTTPRequestHandler]:
                 return self._send(state.counter().encode(), "text/plain; charset=utf-8")
             if path == ERROR_PATH:
                 return self._send((state.error or "").encode("utf-8"), "text/plain; charset=utf-8")
-            if path == FINDINGS_PATH:
+            if path == FINDINGS_PATH:  # the last finished build's; marked while the next one's are due
                 with state.lock:
                     body = json.dumps(state.findings, ensure_ascii=False)
-                return self._send(body.encode("utf-8"), "application/json; charset=utf-8")
+                    checking = state.staged is not None
+                return self._send(body.encode("utf-8"), "application/json; charset=utf-8",
+                                  {CHECKING_HEADER: "1"} if checking else {})
             if path == FINDINGS_SCRIPT_PATH:
                 script = resources.files("reportkit").joinpath("assets", FINDINGS_SCRIPT).read_bytes()
                 return self._send(script, "text/javascript; charset=utf-8")

@@ -53,6 +53,9 @@ def test_a_typed_percentage_shows_as_a_finding_and_goes_when_removed(
         changes.set()
         _wait_for_build(base, "3")
         tab.wait_for_function("() => !document.querySelector('mark.reportkit-finding')", timeout=15_000)
+        # the page reloads when its pages are served and again when the checks end
+        tab.wait_for_function("() => ![...document.querySelectorAll('#reportkit-findings li')]"
+                              ".some(li => li.textContent.includes('[typed-number]'))", timeout=15_000)
         assert _typed_findings(tab) == []
     finally:
         tab.close()

@@ -14,7 +14,17 @@ import pytest
 from reportkit.config.project import Project
 from reportkit.engine import embedded
 from reportkit.errors import BibliographyError, ChapterSyntaxError
-from reportkit.preview import BUILD_PATH, ERROR_PATH, RELOAD_PATH, DraftBuilds, PagesReady, _decorate, serve
+from reportkit.preview import (
+    BUILD_PATH,
+    CHECKING_HEADER,
+    ERROR_PATH,
+    FINDINGS_PATH,
+    RELOAD_PATH,
+    DraftBuilds,
+    PagesReady,
+    _decorate,
+    serve,
+)
 
 from ..conftest import FIXTURES, copy_project
 
@@ -197,10 +207,14 @@ def test_the_edited_page_is_served_before_the_checks_then_published(
         assert "自動化的暴露" in served  # served from the build under way
         assert "自動化的暴露" not in published.read_text(encoding="utf-8")  # not yet published
         assert _get(base + BUILD_PATH.lstrip("/")) == "1+"  # pages reload now, and again when it ends
+        with urllib.request.urlopen(base + FINDINGS_PATH.lstrip("/"), timeout=10) as response:
+            assert response.headers[CHECKING_HEADER] == "1"  # the overlay says its findings are the last build's
         release.set()
         _wait_for_build(base, "2")
         assert "自動化的暴露" in published.read_text(encoding="utf-8")
         assert _get(base + PAGE) == _decorate(published.read_text(encoding="utf-8"), None)
+        with urllib.request.urlopen(base + FINDINGS_PATH.lstrip("/"), timeout=10) as response:
+            assert CHECKING_HEADER not in response.headers
     finally:
         release.set()
         stop.set()
