@@ -169,8 +169,9 @@ def preview_edit(root: Path) -> float:
             with urllib.request.urlopen(url + path.lstrip("/"), timeout=30) as response:
                 return str(response.read().decode("utf-8"))
 
-        while get(BUILD_PATH) == "0":  # the first build
+        while get(BUILD_PATH) in ("0", "0+"):  # the first build ("+": its pages are served, it goes on)
             time.sleep(0.05)
+        time.sleep(5)  # the kernels for the next build start after a build (an author reads the page)
         edit_paragraph(root, PREVIEW_MARK)
         start = time.perf_counter()
         page = "zh-Hant/chapters/zh-Hant/03-ethics.html"

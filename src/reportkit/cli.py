@@ -302,21 +302,25 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_preview(args: argparse.Namespace) -> int:
-    from reportkit.preview import draft_build, serve, watch
+    from reportkit.preview import DraftBuilds, PagesReady, serve, watch
 
     project = _project(args)
+    builds = DraftBuilds(project.root)
 
-    def rebuild() -> list[Finding]:
+    def rebuild(pages_ready: PagesReady) -> list[Finding]:
         start = time.perf_counter()
-        up_to_date, executed, findings = draft_build(project.root)
+        up_to_date, executed, findings = builds.build(pages_ready)
         if not up_to_date:
             err_console.print(f"rebuilt in {time.perf_counter() - start:.1f} s "
                               f"({executed} chapter(s) executed, {len(findings)} finding(s))")
         return findings
 
-    serve(project, args.host, args.port, rebuild, lambda: watch(project),
-          ready=lambda url: err_console.print(f"Serving {project.output_dir.name}/ at {url} "
-                                              "(HTML only; Ctrl-C to stop)"))
+    try:
+        serve(project, args.host, args.port, rebuild, lambda: watch(project),
+              ready=lambda url: err_console.print(f"Serving {project.output_dir.name}/ at {url} "
+                                                  "(HTML only; Ctrl-C to stop)"))
+    finally:
+        builds.close()
     return 0
 
 

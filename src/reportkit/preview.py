@@ -9,6 +9,12 @@ Chapters, data, the bibliography and the configuration are watched. A failed reb
 whatever the error, prints its one-line message, keeps serving the last good site and
 shows the message at the top of every page (or, with no site yet, as the page) until a
 rebuild succeeds.
+
+A rebuild serves its pages as soon as they are built, from the build's staging folder,
+before the notebooks, the search index and the checks (open pages reload then, and again
+when the build is published with its findings); a build that fails afterwards goes back
+to the last good site. Kernels for the next rebuild are started (fresh: a kernel that ran
+a chapter is never reused) while the author reads, so an edit does not wait for one.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from __future__ import annotations
 import functools
 import html
 import json
+import os
 import queue
 import sys
 import threading
@@ -29,6 +36,8 @@ from pathlib import Path
 from reportkit.checks.findings import Finding
 from reportkit.checks.origin import describe
 from reportkit.config.project import HOME, ChapterEntry, Project
+from reportkit.execution.kernel import KernelPool
+from reportkit.workers import workers
 
 RELOAD_PATH = "/__reportkit__/reload.js"
 BUILD_PATH = "/__reportkit__/build"
@@ -50,22 +59,38 @@ STYLE = """#reportkit-build-error { position: sticky; top: 0; z-index: 1000; mar
 """
 FINDINGS_PATH = "/__reportkit__/findings"
 FINDINGS_SCRIPT_PATH = "/__reportkit__/findings.js"
+CHECKING_HEADER = "X-Reportkit-Checking"  # on the findings while the pages served are newer than them
 FINDINGS_SCRIPT = "preview.js"  # in reportkit/assets; served only by the preview
 WATCHED = ("chapters", "data", "bib")
 
 
 class PreviewState:
-    """The build counter pages poll, and the error of the last build (None when it succeeded)."""
+    """The build counter pages poll, the error of the last build (None when it succeeded), and
+    the staging folder of the build under way once its pages are built (served before the
+    published site)."""
 
     def __init__(self) -> None:
         self.build = 0
         self.error: str | None = None
         self.findings: list[dict[str, object]] = []
+        self.staged: Path | None = None
         self.lock = threading.Lock()
+
+    def pages_ready(self, staging: Path) -> None:
+        """Serve the pages of the build under way (open pages reload) until it ends."""
+        with self.lock:
+            self.staged = staging
+
+    def counter(self) -> str:
+        """What pages poll: the number of builds finished, followed by "+" while the pages of
+        the next one are served before it finishes."""
+        with self.lock:
+            return f"{self.build}+" if self.staged is not None else str(self.build)
 
     def finished(self, error: str | None, findings: Sequence[Finding] = ()) -> None:
         with self.lock:
             self.build += 1
+            self.staged = None
             self.error = error
             self.findings = [{"text": f.format(), "page": _page_of(f.path), "subject": f.subject.splitlines()}
                              for f in findings]
@@ -130,26 +155,40 @@ def _handler(site: Path, state: PreviewState) -> type[SimpleHTTPRequestHandler]:
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-        def _send(self, body: bytes, content_type: str) -> None:
+        def _send(self, body: bytes, content_type: str, headers: dict[str, str] | None = None) -> None:
             self.send_response(HTTPStatus.OK)
             self.send_header("Content-Type", content_type)
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
             self.end_headers()
             self.wfile.write(body)
+
+        def translate_path(self, path: str) -> str:
+            """The file in the staging folder of the build under way if it has it, else in the site."""
+            served = super().translate_path(path)
+            staged = state.staged
+            if staged is not None:
+                candidate = staged / os.path.relpath(served, site)
+                if candidate.exists():
+                    return str(candidate)
+            return served
 
         def do_GET(self) -> None:
             path = self.path.split("?", 1)[0]
             if path == RELOAD_PATH:
                 return self._send(RELOAD_SCRIPT.encode(), "text/javascript; charset=utf-8")
             if path == BUILD_PATH:
-                return self._send(str(state.build).encode(), "text/plain; charset=utf-8")
+                return self._send(state.counter().encode(), "text/plain; charset=utf-8")
             if path == ERROR_PATH:
                 return self._send((state.error or "").encode("utf-8"), "text/plain; charset=utf-8")
-            if path == FINDINGS_PATH:
+            if path == FINDINGS_PATH:  # the last finished build's; marked while the next one's are due
                 with state.lock:
                     body = json.dumps(state.findings, ensure_ascii=False)
-                return self._send(body.encode("utf-8"), "application/json; charset=utf-8")
+                    checking = state.staged is not None
+                return self._send(body.encode("utf-8"), "application/json; charset=utf-8",
+                                  {CHECKING_HEADER: "1"} if checking else {})
             if path == FINDINGS_SCRIPT_PATH:
                 script = resources.files("reportkit").joinpath("assets", FINDINGS_SCRIPT).read_bytes()
                 return self._send(script, "text/javascript; charset=utf-8")
@@ -159,8 +198,11 @@ def _handler(site: Path, state: PreviewState) -> type[SimpleHTTPRequestHandler]:
             if file.is_dir():
                 file = file / "index.html"
             if file.suffix == ".html" and file.is_file():
-                page = _decorate(file.read_text(encoding="utf-8", errors="replace"), state.error)
-                return self._send(page.encode("utf-8"), "text/html; charset=utf-8")
+                try:
+                    text = file.read_text(encoding="utf-8", errors="replace")
+                except FileNotFoundError:  # the staging folder was published or removed meanwhile
+                    return self.do_GET()
+                return self._send(_decorate(text, state.error).encode("utf-8"), "text/html; charset=utf-8")
             if state.error and (file.suffix == ".html" or path.endswith("/")):  # no site to show yet
                 return self._send(_decorate(ERROR_PAGE, state.error).encode("utf-8"), "text/html; charset=utf-8")
             return super().do_GET()
@@ -168,21 +210,53 @@ def _handler(site: Path, state: PreviewState) -> type[SimpleHTTPRequestHandler]:
     return functools.partial(Handler, directory=str(site))  # type: ignore[return-value]
 
 
-def draft_build(root: Path) -> tuple[bool, int, list[Finding]]:
-    """Build the HTML site of the project at `root`, published even with findings (a draft: the
-    page shows what the author typed). Returns whether it was up to date, how many chapters
-    ran, and the findings (not the missing PDFs: the preview does not build them)."""
-    from reportkit.engine import embedded
-
-    report = embedded.render(Project(root), formats=frozenset({"html"}), allow_findings=True)
-    return report.up_to_date, len(report.executed), [f for f in report.findings if f.rule != "site-missing"]
+PagesReady = Callable[[Path], None]
 
 
-def serve(project: Project, host: str, port: int, rebuild: Callable[[], Sequence[Finding] | None],
+class DraftBuilds:
+    """The preview's builds of the project at `root`: the HTML site, published even with
+    findings (a draft: the page shows what the author typed), with fresh kernels started
+    ahead for the next build. :meth:`close` stops them."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.kernels: KernelPool | None = None
+
+    def build(self, pages_ready: PagesReady | None = None) -> tuple[bool, int, list[Finding]]:
+        """Build; returns whether it was up to date, how many chapters ran, and the findings (not
+        the missing PDFs: the preview does not build them). `pages_ready` as in `render`."""
+        from reportkit.engine import embedded
+
+        project = Project(self.root)
+        fresh = embedded.kernel_pool(project)
+        if self.kernels is None or self.kernels.spec != fresh.spec:  # first build, or `jupyter:` changed
+            self.close()
+            self.kernels = fresh
+        kernels = self.kernels
+
+        def ready(staging: Path) -> None:
+            if pages_ready is not None:
+                pages_ready(staging)
+            kernels.prepare(workers())  # the next build's, while this one goes on
+
+        try:
+            report = embedded.render(project, formats=frozenset({"html"}), allow_findings=True, kernels=kernels,
+                                     pages_ready=ready)
+        finally:
+            kernels.prepare(workers())
+        return report.up_to_date, len(report.executed), [f for f in report.findings if f.rule != "site-missing"]
+
+    def close(self) -> None:
+        if self.kernels is not None:
+            self.kernels.close()
+
+
+def serve(project: Project, host: str, port: int, rebuild: Callable[[PagesReady], Sequence[Finding] | None],
           changes: Callable[[], Iterator[object]], ready: Callable[[str], None] = print) -> None:
     """Serve until interrupted: build once, then after each batch of `changes`; every build
-    (failed or not) bumps the counter open pages poll. `rebuild` returns the findings of the
-    checks on what it built."""
+    (failed or not) bumps the counter open pages poll. `rebuild(pages_ready)` returns the
+    findings of the checks on what it built; it may call `pages_ready(staging)` once its pages
+    are in `staging`, to have them served while it goes on."""
     state = PreviewState()
     server = ThreadingHTTPServer((host, port), _handler(project.output_dir, state))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -191,7 +265,7 @@ def serve(project: Project, host: str, port: int, rebuild: Callable[[], Sequence
 
     def build() -> None:
         try:
-            findings = rebuild()
+            findings = rebuild(state.pages_ready)
         except Exception as error:  # any failure: keep serving, show it
             message = describe(error, project.root)
             print(message, file=sys.stderr)

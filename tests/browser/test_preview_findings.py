@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from reportkit.config.project import Project
-from reportkit.preview import draft_build
+from reportkit.preview import DraftBuilds
 
 from ..functional.test_preview import _batches, _start, _wait_for_build
 
@@ -30,7 +30,8 @@ def test_a_typed_percentage_shows_as_a_finding_and_goes_when_removed(
     chapter = mini_with_site / CHAPTER
     original = chapter.read_text(encoding="utf-8")
     changes, stop = threading.Event(), threading.Event()
-    server, base = _start(project, lambda: draft_build(mini_with_site)[2], lambda: _batches(changes, stop))
+    builds = DraftBuilds(mini_with_site)
+    server, base = _start(project, lambda ready: builds.build(ready)[2], lambda: _batches(changes, stop))
     tab = browser_context.new_page()
     try:
         _wait_for_build(base, "1")
@@ -52,8 +53,12 @@ def test_a_typed_percentage_shows_as_a_finding_and_goes_when_removed(
         changes.set()
         _wait_for_build(base, "3")
         tab.wait_for_function("() => !document.querySelector('mark.reportkit-finding')", timeout=15_000)
+        # the page reloads when its pages are served and again when the checks end
+        tab.wait_for_function("() => ![...document.querySelectorAll('#reportkit-findings li')]"
+                              ".some(li => li.textContent.includes('[typed-number]'))", timeout=15_000)
         assert _typed_findings(tab) == []
     finally:
         tab.close()
         stop.set()
         server.join(timeout=60)
+        builds.close()

@@ -21,7 +21,7 @@ def test_findings_are_served_with_the_page_they_are_about(mini_with_site: Path) 
         [],
     ]
     step, stop = threading.Event(), threading.Event()
-    server, base = _start(Project(mini_with_site), lambda: builds.pop(0), lambda: _batches(step, stop))
+    server, base = _start(Project(mini_with_site), lambda ready: builds.pop(0), lambda: _batches(step, stop))
     _wait_for_build(base, "1")
     served = json.loads(_get(base + FINDINGS_PATH.lstrip("/")))
     assert served == [

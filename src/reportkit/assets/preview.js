@@ -1,7 +1,11 @@
 // reportkit preview: the check findings of the last build, listed in an overlay and highlighted
 // in place (served by `reportkit preview` only; never part of the published site).
 (function () {
-  fetch("/__reportkit__/findings", { cache: "no-store" }).then(function (r) { return r.json(); }).then(function (findings) {
+  var checking = false;  // the page is newer than the findings: the checks of its build still run
+  fetch("/__reportkit__/findings", { cache: "no-store" }).then(function (r) {
+    checking = r.headers.get("X-Reportkit-Checking") === "1";
+    return r.json();
+  }).then(function (findings) {
     if (!findings.length) return;
     var here = window.location.pathname.replace(/\/$/, "/index.html");
     var style = document.createElement("style");
@@ -14,7 +18,9 @@
     box.id = "reportkit-findings";
     box.setAttribute("aria-label", "reportkit check");
     var title = document.createElement("strong");
-    title.textContent = "reportkit check: " + findings.length + " finding(s)";
+    title.textContent = checking
+      ? "reportkit check: running; the previous build had " + findings.length + " finding(s)"
+      : "reportkit check: " + findings.length + " finding(s)";
     var list = document.createElement("ul");
     box.appendChild(title);
     box.appendChild(list);
@@ -22,7 +28,7 @@
       var item = document.createElement("li");
       item.textContent = finding.text;
       list.appendChild(item);
-      if (finding.page && here.endsWith("/" + finding.page)) finding.subject.forEach(mark);
+      if (!checking && finding.page && here.endsWith("/" + finding.page)) finding.subject.forEach(mark);
     });
     document.body.appendChild(box);
   }).catch(function () {});

@@ -37,7 +37,7 @@ from reportkit.execution.cache import (
     site_fingerprint,
     sources_fingerprint,
 )
-from reportkit.execution.kernel import DEFAULT_KERNEL, Executed, execute_all
+from reportkit.execution.kernel import DEFAULT_KERNEL, Executed, KernelPool, execute_all
 from reportkit.i18n import Language
 from reportkit.markdown.assembler import Assembler, Target, targets
 from reportkit.outputs import archive as archive_mod
@@ -60,6 +60,7 @@ Page = pandoc.Document | tuple[str, str]  # an HTML page to convert, or its (toc
 FORMATS = frozenset({"html", "pdf"})
 CHANGES_PAGE = "changes.html"  # "what changed", when a previous edition is tagged
 STATISTICS_TABLE_CALL = "statistics_table("
+STATISTIC_USAGE = "statistic-usage.json"  # in the cache folder: which chapters use each statistic
 
 
 @dataclass
@@ -145,12 +146,18 @@ def _cached_execution(project: Project, cache: BuildCache, key: str) -> Executed
     return None
 
 
+def kernel_pool(project: Project) -> KernelPool:
+    """A pool of kernels for `project`'s chapters (none started yet)."""
+    usage = BuildCache(project.root).folder / STATISTIC_USAGE
+    return KernelPool(project.root, {USAGE_ENV: str(usage)}, project.config.jupyter or DEFAULT_KERNEL)
+
+
 def execute_chapters(project: Project, jobs: list[Job], cache: BuildCache, notify: Progress,
-                     ) -> tuple[dict[int, Executed], list[str], list[str]]:
+                     kernels: KernelPool) -> tuple[dict[int, Executed], list[str], list[str]]:
     """Each job's execution: from the cache when its source, language, environment and every
-    file it read last time are unchanged; else run on the kernel pool (and cached)."""
+    file it read last time are unchanged; else run on `kernels` (and cached)."""
     results: dict[int, Executed] = {}
-    kernel = project.config.jupyter or DEFAULT_KERNEL
+    root, env, kernel = kernels.spec
     keys = {id(job): digest("chapter", job.chapter.text, job.language.code, kernel, environment()) for job in jobs}
     to_run: list[Job] = []
     reused = []
@@ -170,21 +177,26 @@ def execute_chapters(project: Project, jobs: list[Job], cache: BuildCache, notif
         results[id(job)] = result
         notify(job.language.code, job.entry.name, "executed")
 
-    usage = cache.folder / "statistic-usage.json"
-    write_if_changed(usage, json.dumps(statistic_usage(project), ensure_ascii=False, sort_keys=True, indent=1))
-    execute_all([(job.chapter, job.language) for job in to_run], project.root, workers(), done,
-                {USAGE_ENV: str(usage)}, project.config.reportkit.cell_timeout, kernel)
+    write_if_changed(Path(env[USAGE_ENV]),
+                     json.dumps(statistic_usage(project), ensure_ascii=False, sort_keys=True, indent=1))
+    execute_all([(job.chapter, job.language) for job in to_run], root, workers(), done, env,
+                project.config.reportkit.cell_timeout, kernel, kernels)
     return results, [f"{j.language.code}/{j.entry.name}" for j in to_run], reused
 
 
 def render(project: Project, progress: Progress | None = None,
            formats: frozenset[str] = FORMATS, force: bool = False, allow_findings: bool = False,
-           archived: archive_mod.ArchiveContext | None = None) -> BuildReport:
+           archived: archive_mod.ArchiveContext | None = None, kernels: KernelPool | None = None,
+           pages_ready: Callable[[Path], None] | None = None) -> BuildReport:
     """Build the site (HTML pages and/or PDFs of every language) in a staging folder, run
     every check on it, and publish it to the output folder only if no check finds an error
     (`allow_findings` publishes anyway; the findings are in the report). `force` ignores
     (and refreshes) the build cache. The site includes every earlier edition (archive.py);
-    `archived` is given when this build is itself one of them."""
+    `archived` is given when this build is itself one of them. Chapters run on `kernels`
+    (a pool kept by the caller, as `reportkit preview` does between builds) or on kernels
+    started when the build starts, while it validates. `pages_ready(staging)` is called once
+    the pages and PDFs are in the staging folder, before the notebooks, the search index and
+    the checks (the build goes on, and may still fail, afterwards)."""
     notify = progress or (lambda *_: None)
     cache = BuildCache(project.root, enabled=not force)
     report = BuildReport(project.output_dir)
@@ -202,28 +214,36 @@ def render(project: Project, progress: Progress | None = None,
         return report
     stage = report.stages.stage
     plans: list[tuple[Language, list[Job], dict[str, Target]]] = []
-    with stage("validate"):
-        project.validate()
-        generate(project)
-        bib_keys = project.bibliography.keys
-        for language in project.languages:
-            jobs = parse_language(project, language)
-            check_citations(jobs, bib_keys)
-            plans.append((language, jobs, cross_references(jobs)))
-        chartlabels.check_chapters(project.data_dir, project.root,
-                                   [job.chapter for language, jobs, _ in plans if not project.is_generated(language)
-                                    for job in jobs])
-    source_jobs = plans[0][1]
-    appendix = next(
-        (j.entry for j in source_jobs
-         if any(STATISTICS_TABLE_CALL in c.code for c in j.chapter.cells)), None,
-    )
-    titles = {lang.code: {j.entry.name: j.chapter.title for j in jobs} for lang, jobs, _ in plans}
-    all_jobs = [job for _, jobs, _ in plans for job in jobs]
+    own_kernels = kernels is None
+    kernels = kernels or kernel_pool(project)
+    kernels.prepare(workers())  # the kernels start while the project is validated
+    try:
+        with stage("validate"):
+            project.validate()
+            generate(project)
+            bib_keys = project.bibliography.keys
+            for language in project.languages:
+                jobs = parse_language(project, language)
+                check_citations(jobs, bib_keys)
+                plans.append((language, jobs, cross_references(jobs)))
+            chartlabels.check_chapters(project.data_dir, project.root,
+                                       [job.chapter for language, jobs, _ in plans if not project.is_generated(language)
+                                        for job in jobs])
+        source_jobs = plans[0][1]
+        appendix = next(
+            (j.entry for j in source_jobs
+             if any(STATISTICS_TABLE_CALL in c.code for c in j.chapter.cells)), None,
+        )
+        titles = {lang.code: {j.entry.name: j.chapter.title for j in jobs} for lang, jobs, _ in plans}
+        all_jobs = [job for _, jobs, _ in plans for job in jobs]
 
-    start_workers(project)  # while the chapters run
-    with stage("execute"):
-        executed, report.executed, report.reused = execute_chapters(project, all_jobs, cache, notify)
+        start_workers(project)  # while the chapters run
+        with stage("execute"):
+            executed, report.executed, report.reused = execute_chapters(project, all_jobs, cache, notify,
+                                                                        kernels)
+    finally:
+        if own_kernels:
+            kernels.close()
     bib_digest = file_hash(project.bibliography.path) or ""
 
     def render_earlier(old: Project, context: archive_mod.ArchiveContext, again: bool) -> None:
@@ -359,6 +379,9 @@ def render(project: Project, progress: Progress | None = None,
                 future.result()
         with stage("site"):
             site.write_common(cache)
+        if pages_ready is not None:
+            pages_ready(staging)
+        with stage("site"):
             write_published(staging, [(job.chapter, job.entry, job.language, executed[id(job)]) for job in all_jobs],
                             staging / "data" / "datapackage.json", cache)
         if "html" in formats:

@@ -7,6 +7,11 @@ order; inline expressions are then evaluated together in one silent request
 (``user_expressions``), so each returns its MIME bundle (``text/markdown`` included,
 which is how ``stat()`` reaches the page). The project files a chapter read are
 recorded in the kernel (see tracking.py) and returned with its outputs.
+
+Kernels are started ahead of need by a :class:`KernelPool` (while the build validates the
+project, and in `reportkit preview` between rebuilds), each in the thread that will use it.
+A pooled kernel is fresh: it has run only the setup (which imports reportkit); once a
+worker has run chapters in it, it is shut down, never handed out again.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +49,7 @@ from reportkit.tools import strip_ansi
 # (so they reach HTML and PDF alike).
 KERNEL_SETUP = """\
 def _reportkit_setup():
+    __import__("reportkit.execution.tracking")  # what every chapter imports, loaded before it is needed
     ip = get_ipython()
     ip.display_formatter.formatters["text/markdown"].for_type_by_name(
         "pandas", "DataFrame", lambda df: df.to_markdown(index=False))
@@ -145,9 +152,12 @@ class Kernel:
             self.close()
             raise
 
-    def _request(self, kc: Any, expressions: dict[str, str]) -> dict[str, Any]:
-        msg_id = kc.execute("", silent=True, user_expressions=expressions)
-        deadline = time.monotonic() + self.timeout
+    def _request(self, kc: Any, expressions: dict[str, str], code: str = "",
+                 timeout: float | None = None) -> dict[str, Any]:
+        """Run `code` silently (no output, no history), then evaluate `expressions`; the reply's
+        content. Only the shell reply is awaited, not the kernel's output going quiet."""
+        msg_id = kc.execute(code, silent=True, user_expressions=expressions)
+        deadline = time.monotonic() + (timeout or self.timeout)
         while time.monotonic() < deadline:
             try:
                 reply = run_sync(kc.get_shell_msg)(timeout=1)
@@ -156,8 +166,8 @@ class Kernel:
                     raise DeadKernelError("Kernel died") from None
                 continue
             if reply["parent_header"].get("msg_id") == msg_id:
-                return dict(reply["content"].get("user_expressions", {}))
-        raise CellTimeoutError(f"no reply within {self.timeout} s")
+                return dict(reply["content"])
+        raise CellTimeoutError(f"no reply within {timeout or self.timeout} s")
 
     def alive(self) -> bool:
         return bool(run_sync(self.km.is_alive)())
@@ -181,13 +191,16 @@ class Kernel:
         result = Executed()
         start = CHAPTER_START.format(root=str(self.root), folder=str(chapter.path.parent), language=language.code)
         self._where, self._line = "the chapter's setup", 1
-        # the chapter's setup (a fresh namespace, importing reportkit), then its cells
         notebook = self.notebook
         assert notebook is not None, "the kernel is closed"
-        setup, *indices = notebook.append([start] + [cell.code for cell in chapter.cells])
+        # the chapter's setup (a fresh namespace, importing reportkit; not the chapter's code, so
+        # not its limit), then its cells
+        reply = self._request(notebook.client.kc, {}, start, max(self.timeout, DEFAULT_CELL_TIMEOUT))
+        if reply.get("status") != "ok":
+            raise ChapterExecutionError(f"the chapter's setup failed: {reply.get('ename')}: "
+                                        f"{one_line(str(reply.get('evalue', '')))}", chapter.path, 1)
+        indices = notebook.append([cell.code for cell in chapter.cells])
         try:
-            # the setup is not the chapter's code: not its limit
-            notebook.run(setup, max(self.timeout, DEFAULT_CELL_TIMEOUT))
             for cell, index in zip(chapter.cells, indices, strict=True):
                 self._where, self._line = "this cell", cell.line
                 try:
@@ -214,9 +227,10 @@ class Kernel:
                 first, last = chapter.inline[0].line, chapter.inline[-1].line
                 self._where = "the inline expressions" + (f" of lines {first}-{last}" if last != first else "")
                 self._line = first
-            values = self._request(notebook.client.kc, {**expressions, "__reads__": READS_EXPRESSION})
+            values = self._request(notebook.client.kc, {**expressions, "__reads__": READS_EXPRESSION}
+                                   ).get("user_expressions", {})
         finally:
-            notebook.forget(setup)
+            notebook.forget(indices)
         for item in chapter.inline:
             value = values.get(item.key, {})
             if value.get("status") != "ok":
@@ -262,10 +276,10 @@ class _Notebook:
         self.nb.cells.extend(nbformat.v4.new_code_cell(source) for source in sources)  # type: ignore[no-untyped-call]
         return list(range(start, len(self.nb.cells)))
 
-    def forget(self, first: int) -> None:
-        """Drop the outputs of cells `first`… (they were returned): memory stays that of one chapter."""
-        for cell in self.nb.cells[first:]:
-            cell.outputs = []
+    def forget(self, indices: list[int]) -> None:
+        """Drop the outputs of these cells (they were returned): memory stays that of one chapter."""
+        for index in indices:
+            self.nb.cells[index].outputs = []
 
     def run(self, index: int, timeout: int = DEFAULT_CELL_TIMEOUT) -> list[dict[str, Any]]:
         """Run cell `index` within `timeout` seconds; its outputs."""
@@ -278,70 +292,146 @@ class _Notebook:
             self.client.kc.stop_channels()
 
 
+class _Spare:
+    """A thread that starts one kernel at once, then waits for the one piece of work to run on
+    it (in this thread: a kernel's client belongs to the thread that made it); afterwards, or
+    when discarded, the kernel is shut down."""
+
+    def __init__(self, root: Path, env: dict[str, str] | None, kernel_name: str):
+        self.started: Future[Kernel] = Future()
+        self.finished = threading.Event()
+        self._work: queue.SimpleQueue[Callable[[Kernel], None] | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._main, args=(root, env, kernel_name),
+                                        name="reportkit-kernel", daemon=True)
+        self._thread.start()
+
+    def _main(self, root: Path, env: dict[str, str] | None, kernel_name: str) -> None:
+        try:
+            try:
+                kernel = Kernel(root, env, kernel_name)
+            except Exception as err:
+                self.started.set_exception(err)
+                return
+            self.started.set_result(kernel)
+            try:
+                work = self._work.get()
+                if work is not None:
+                    work(kernel)
+            finally:
+                kernel.close()
+        finally:
+            ensure_event_loop().close()  # nbclient's run_sync leaves one loop per thread open
+            self.finished.set()
+
+    def run(self, work: Callable[[Kernel], None]) -> None:
+        """Run `work(kernel)` in this spare's thread, then shut the kernel down."""
+        self._work.put(work)
+
+    def discard(self) -> None:
+        self._work.put(None)
+
+    def kill(self) -> None:
+        if self.started.done() and self.started.exception() is None:
+            self.started.result().kill()
+
+
+class KernelPool:
+    """Fresh kernels started ahead of need for one project (root, environment, kernel name).
+    Each is handed out once, to one worker; a kernel that ran a chapter is never handed out
+    again, so no state passes from one build to the next."""
+
+    def __init__(self, root: Path, env: dict[str, str] | None = None, kernel_name: str = DEFAULT_KERNEL):
+        self.spec = (root, dict(env or {}), kernel_name)
+        self._spares: list[_Spare] = []
+        self._lock = threading.Lock()
+
+    def prepare(self, count: int) -> None:
+        """Start kernels in the background until `count` fresh ones are ready or starting."""
+        with self._lock:
+            self._spares = [s for s in self._spares if not s.finished.is_set()]
+            while len(self._spares) < count:
+                self._spares.append(_Spare(*self.spec))
+
+    def take(self) -> _Spare:
+        """A fresh kernel's thread (started now if none is waiting); it is no longer the pool's."""
+        with self._lock:
+            spare = self._spares.pop(0) if self._spares else None
+        return spare or _Spare(*self.spec)
+
+    def spare_count(self) -> int:
+        with self._lock:
+            return len(self._spares)
+
+    def close(self, wait: float = 30) -> None:
+        """Shut every waiting kernel down."""
+        with self._lock:
+            spares, self._spares = self._spares, []
+        for spare in spares:
+            spare.discard()
+        for spare in spares:
+            spare.finished.wait(wait)
+
+
 def execute_all(
     jobs: Sequence[tuple[Chapter, Language]], root: Path, workers: int,
     done: Callable[[int, Executed], None], env: dict[str, str] | None = None,
-    timeout: int = DEFAULT_CELL_TIMEOUT, kernel_name: str = DEFAULT_KERNEL,
+    timeout: int = DEFAULT_CELL_TIMEOUT, kernel_name: str = DEFAULT_KERNEL, pool: KernelPool | None = None,
 ) -> None:
-    """Run every job on a pool of `workers` warm kernels, calling `done(index, result)` as
-    each finishes. The first failure (in job order) is raised once all workers stop. A cell
+    """Run every job on `workers` warm kernels, calling `done(index, result)` as each
+    finishes. The first failure (in job order) is raised once all workers stop. A cell
     runs at most its chapter's `cell-timeout`, else `timeout` seconds, in the Jupyter kernel
-    `kernel_name` (the `jupyter:` key of _quarto.yml). Interrupted (Ctrl-C),
-    every kernel is stopped before the interruption goes on."""
+    `kernel_name` (the `jupyter:` key of _quarto.yml). The kernels come from `pool` when
+    given (started ahead, for the same root, environment and kernel), else are started now.
+    Interrupted (Ctrl-C), every kernel is stopped before the interruption goes on."""
     lock = threading.Lock()
     pending = list(range(len(jobs)))[::-1]
     errors: dict[int, BaseException] = {}
-    kernels: list[Kernel] = []
-    interrupted = threading.Event()  # set under `lock`: a kernel that starts afterwards is stopped at once
+    if pool is None or pool.spec != (root, dict(env or {}), kernel_name):
+        pool = KernelPool(root, env, kernel_name)
 
-    def start(chapter: Chapter) -> Kernel:
-        try:
-            kernel = Kernel(root, env, kernel_name)
-        except Exception as err:
-            reason = one_line(str(err)) or type(err).__name__
-            raise ChapterExecutionError(f"the Python kernel failed to start: {reason}", chapter.path,
-                                        chapter.cells[0].line if chapter.cells else 1) from None
-        with lock:
-            kernels.append(kernel)
-            if interrupted.is_set():  # started while Ctrl-C stopped the others: its chapter must not run
-                kernel.kill()
-        return kernel
-
-    def worker() -> None:
-        kernel: Kernel | None = None
-        try:
-            while True:
+    def work(kernel: Kernel) -> None:
+        while True:
+            with lock:
+                if errors or not pending or interrupted.is_set():
+                    return
+                index = pending.pop()
+            chapter, language = jobs[index]
+            try:
+                done(index, kernel.run(chapter, language, chapter.cell_timeout or timeout))
+            except Exception as err:
                 with lock:
-                    if errors or not pending:
-                        return
-                    index = pending.pop()
-                chapter, language = jobs[index]
-                try:
-                    kernel = kernel or start(chapter)
-                    done(index, kernel.run(chapter, language, chapter.cell_timeout or timeout))
-                except Exception as err:
-                    with lock:
-                        errors[index] = err
-        finally:
-            if kernel is not None:
-                kernel.close()
-            ensure_event_loop().close()  # nbclient's run_sync leaves one loop per thread open
+                    errors[index] = err
 
-    threads = [threading.Thread(target=worker, name=f"reportkit-kernel-{i}")
-               for i in range(max(1, min(workers, len(jobs))))]
-    for thread in threads:
-        thread.start()
+    def failed_start(spare: _Spare) -> None:
+        """A kernel that did not start fails the first job waiting for it."""
+        err = spare.started.exception()
+        with lock:
+            if err is None or errors or not pending:
+                return
+            index = pending.pop()
+        chapter = jobs[index][0]
+        reason = one_line(str(err)) or type(err).__name__
+        with lock:
+            errors[index] = ChapterExecutionError(f"the Python kernel failed to start: {reason}", chapter.path,
+                                                  chapter.cells[0].line if chapter.cells else 1)
+
+    interrupted = threading.Event()
+    spares = [pool.take() for _ in range(max(1, min(workers, len(jobs))))] if jobs else []
     try:
-        for thread in threads:
-            thread.join()
+        for spare in spares:
+            spare.run(work)
+        for spare in spares:
+            spare.finished.wait()
+            failed_start(spare)
     except BaseException:  # Ctrl-C: kernels run in their own process group and go on otherwise
         with lock:
             interrupted.set()
             pending.clear()
-            for kernel in kernels:
-                kernel.kill()
-        for thread in threads:
-            thread.join()
+        for spare in spares:
+            spare.discard()  # one not yet given its work
+            spare.kill()
+        for spare in spares:
+            spare.finished.wait()
         raise
     if errors:
         raise errors[min(errors)]
