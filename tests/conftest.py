@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from reportkit import checks, trace
+from reportkit.checks import Finding
 from reportkit.cli import main
 from reportkit.config.project import Project
+from reportkit.engine import embedded
+from reportkit.errors import ChecksFailedError
 
 TESTS = Path(__file__).parent
 ROOT = TESTS.parent
@@ -71,6 +77,16 @@ def assert_golden(actual: str, golden: Path) -> None:
     assert actual == golden.read_text(encoding="utf-8")
 
 
+def render_refused(root: Path) -> list[Finding]:
+    """Render a project whose build the checks find errors in: it is not published; those errors
+    (the rules `reportkit check` runs, on the new build: tests/functional/test_publishing.py shows
+    that `check` on a draft published anyway reports the same findings at the same places)."""
+    with pytest.raises(ChecksFailedError) as refused:
+        embedded.render(Project(root))
+    findings: list[Finding] = refused.value.findings
+    return findings
+
+
 PROJECT_DIRS = ("chapters", "data", "bib")
 PROJECT_FILES = ("_quarto*.yml", "index.*.qmd", "_pre-render.py")
 
@@ -95,13 +111,60 @@ def rendered_report(tmp_path_factory: pytest.TempPathFactory) -> Project:
     return Project(root)
 
 
+def tree_digest(root: Path) -> str:
+    """The bytes of every file under `root` (sources, build, cache), with their names."""
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        if path.is_symlink():
+            digest.update(b"-> " + os.readlink(path).encode())
+        elif path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@pytest.fixture(scope="session")
+def read_once() -> dict[tuple[str, str, str], Any]:
+    return {}
+
+
+@pytest.fixture
+def shared_checks(read_once: dict[tuple[str, str, str], Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """`reportkit check` and `trace` of a project whose files (build and cache included) are byte
+    for byte those of a project already checked in this session, in the same folder, take that
+    check's findings and trace's evidence instead of reading it all again: read-only tests of the
+    session's report share one check."""
+    real_checks, real_evidence = checks.run_checks, trace.Evidence
+
+    def once(kind: str, project: Project, read: Callable[[], Any]) -> Any:
+        key = (kind, str(project.root.resolve()), tree_digest(project.root))
+        if key not in read_once:
+            read_once[key] = read()
+        return read_once[key]
+
+    def run_checks(project: Project, output: Path | None = None, pdfs: bool = True) -> list[Finding]:
+        if output is not None or not pdfs:  # a render's staging folder: new each time
+            return real_checks(project, output, pdfs)
+        return list(once("check", project, lambda: tuple(real_checks(project))))
+
+    for module in (checks, trace):  # the CLI imports it from reportkit.checks when it runs
+        monkeypatch.setattr(module, "run_checks", run_checks)
+    monkeypatch.setattr(trace, "Evidence", lambda project: once("evidence", project, lambda: real_evidence(project)))
+
+
+@pytest.fixture
+def checked_report(rendered_report: Project, shared_checks: None) -> Project:
+    """The session's report, checked at most once in the session (see `shared_checks`)."""
+    return rendered_report
+
+
 @pytest.fixture
 def report_copy(rendered_report: Project, tmp_path: Path) -> Project:
     """A private copy of the rendered report, free to mutate."""
     return Project(Path(shutil.copytree(rendered_report.root, tmp_path / "report")))
 
 
-REPORT_FIXTURES = frozenset({"rendered_report", "report_copy"})
+REPORT_FIXTURES = frozenset({"rendered_report", "report_copy", "checked_report"})
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

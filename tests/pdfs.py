@@ -8,17 +8,22 @@ import pypdf
 from pypdf.generic import ContentStream
 
 
-def font_names(path: Path, page: int) -> set[str]:
+def _reader(pdf: Path | pypdf.PdfReader) -> pypdf.PdfReader:
+    """An open PDF as is (a reader parses the file once for all its pages), or a file to open."""
+    return pdf if isinstance(pdf, pypdf.PdfReader) else pypdf.PdfReader(pdf)
+
+
+def font_names(pdf: Path | pypdf.PdfReader, page: int) -> set[str]:
     """BaseFont names used on a page, without the subset prefix (ABCDEF+)."""
-    reader = pypdf.PdfReader(path)
+    reader = _reader(pdf)
     fonts = reader.pages[page]["/Resources"]["/Font"]
     return {str(f.get_object()["/BaseFont"]).lstrip("/").split("+")[-1] for f in fonts.values()}
 
 
-def notdef_glyphs(path: Path, page: int) -> int:
+def notdef_glyphs(pdf: Path | pypdf.PdfReader, page: int) -> int:
     """How many glyphs a page draws with CID 0 (.notdef): a character its font lacks.
     typst writes every font as a Type0 font with Identity-H (two-byte codes)."""
-    reader = pypdf.PdfReader(path)
+    reader = _reader(pdf)
     content = ContentStream(reader.pages[page].get_contents(), reader)
     count = 0
     for operands, operator in content.operations:

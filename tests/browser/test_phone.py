@@ -31,11 +31,7 @@ def phone(phone_context: Any, site_url: str) -> Iterator[Page]:
 
 def _open(phone: Page, path: str, width: int) -> Any:
     phone.page.set_viewport_size({"width": width, "height": 640})
-    page = phone.open(path)
-    # charts are drawn after load: measure the page as the reader finally sees it
-    page.wait_for_function(
-        "document.querySelectorAll('.vega-ready').length === document.querySelectorAll('.vega-chart').length")
-    return page
+    return phone.open(path, charts=True)  # measure the page as the reader finally sees it
 
 
 VIEWS = [(width, lang, name) for width in WIDTHS for lang, name in [*PAGES, ("", "index.html")]]

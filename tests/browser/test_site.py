@@ -17,6 +17,7 @@ from ..conftest import ROOT
 
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
 SCREENSHOTS_FOR_README = ROOT / "docs" / "screenshots"
+CHARTS_DRAWN = "document.querySelectorAll('.vega-ready').length === document.querySelectorAll('.vega-chart').length"
 REPO = Project(ROOT)
 PAGES = [(lang.code, entry.page(lang.code)) for lang in REPO.languages for entry in REPO.chapters]
 
@@ -43,8 +44,12 @@ class Page:
             self.outside.append(route.request.url)
             route.abort()
 
-    def open(self, path: str) -> Any:
-        self.page.goto(self.base + path, wait_until="networkidle")
+    def open(self, path: str, until: str = "load", charts: bool = False) -> Any:
+        """Load a page (`until="networkidle"`: and wait until it has made no request for 0.5 s);
+        `charts`: and wait until every chart is drawn (charts.js draws them after the load)."""
+        self.page.goto(self.base + path, wait_until=until)
+        if charts:
+            self.page.wait_for_function(CHARTS_DRAWN)
         return self.page
 
 
@@ -57,7 +62,7 @@ def tab(browser_context: Any, site_url: str) -> Iterator[Page]:
 
 @pytest.mark.parametrize(("lang", "name"), PAGES, ids=[f"{lang}-{name}" for lang, name in PAGES])
 def test_page_loads_cleanly_offline_and_accessibly(tab: Page, lang: str, name: str) -> None:
-    page = tab.open(f"{lang}/{name}")
+    page = tab.open(f"{lang}/{name}", until="networkidle")  # every request the page makes by itself
     # every chart drawn, or left static after a failure (which charts.js logs)
     page.wait_for_function("""() => [...document.querySelectorAll(".vega-chart")].every(
         chart => chart.classList.contains("vega-ready") || !chart.querySelector(".vega-interactive"))""")
@@ -143,10 +148,8 @@ def test_provenance_quotes_the_source_with_its_language_and_link(tab: Page) -> N
 @pytest.mark.parametrize("lang", [lang.code for lang in REPO.languages])
 def test_charts_render_with_the_site_runtime(tab: Page, lang: str) -> None:
     for name in ("05-economy.qmd", "06-perspectives.qmd"):
-        page = tab.open(f"{lang}/{REPO.entry(name).page(lang)}")
+        page = tab.open(f"{lang}/{REPO.entry(name).page(lang)}", charts=True)
         charts = page.locator(".vega-chart")
-        page.wait_for_function(
-            "document.querySelectorAll('.vega-ready').length === document.querySelectorAll('.vega-chart').length")
         assert charts.count() >= 3
         assert page.locator(".vega-ready .vega-interactive svg").count() == charts.count()
         assert tab.console == [] and tab.outside == []
@@ -158,7 +161,7 @@ def test_screenshots(tab: Page, lang: str, device: str, width: int) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     tab.page.set_viewport_size({"width": width, "height": 900})
     for name in ("index.qmd", "05-economy.qmd"):
-        page = tab.open(f"{lang}/{REPO.entry(name).page(lang)}")
+        page = tab.open(f"{lang}/{REPO.entry(name).page(lang)}", charts=True)
         path = ARTIFACTS / f"{lang}-{name.removesuffix('.qmd')}-{device}.png"
         page.screenshot(path=str(path))
         assert path.stat().st_size > 10_000

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,12 +29,19 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-@pytest.fixture
-def warm(mini_with_site: Path) -> Path:
-    """The mini project built once with a filled cache (HTML only)."""
-    report = _render(mini_with_site, force=True)
+@pytest.fixture(scope="module")
+def warm_mini(rendered_mini: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The mini project built once with a filled cache (HTML only); read-only."""
+    root = Path(shutil.copytree(rendered_mini, tmp_path_factory.mktemp("warm") / "mini", symlinks=True))
+    report = _render(root, force=True)
     assert sorted(report.executed) == ["zh-Hant/01-jobs.qmd", "zh-Hant/index.qmd", "zh-Hant/references.qmd"]
-    return mini_with_site
+    return root
+
+
+@pytest.fixture
+def warm(warm_mini: Path, tmp_path: Path) -> Path:
+    """A private copy of the warm mini project (its cache included), free to change."""
+    return Path(shutil.copytree(warm_mini, tmp_path / "mini", symlinks=True))
 
 
 def test_nothing_changed_means_nothing_runs(warm: Path) -> None:

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from reportkit.checks import Severity, run_checks
+from reportkit import checks
+from reportkit.checks import Severity
 from reportkit.config.project import Project
 
 from ..conftest import Result, copy_report
@@ -158,7 +159,7 @@ def test_diff_table_and_markdown(two_editions: Path, run_cli: Callable[..., Resu
     assert "Compared with: the 2025 edition (`edition-2025`)" in markdown
 
 
-def test_site_gets_a_what_changed_page(two_editions: Path, run_cli: Callable[..., Result]) -> None:
+def test_site_gets_a_what_changed_page(two_editions: Path, run_cli: Callable[..., Result], shared_checks: None) -> None:
     assert run_cli("--project", two_editions, "render", "--quiet", "--to", "html").code == 0
     pages = {lang: (two_editions / "_site" / lang / "changes.html").read_text(encoding="utf-8")
              for lang in ("zh-Hant", "zh-Hans", "en")}
@@ -172,16 +173,17 @@ def test_site_gets_a_what_changed_page(two_editions: Path, run_cli: Callable[...
         assert CHANGED not in text and ".qmd" not in text  # readers see measures and titles, not ids and files
         index = (two_editions / "_site" / lang / "index.html").read_text(encoding="utf-8")
         assert 'href="changes.html"' in index
-    findings = [f for f in run_checks(Project(two_editions)) if f.severity is Severity.ERROR]
+    findings = [f for f in checks.run_checks(Project(two_editions)) if f.severity is Severity.ERROR]
     # only HTML was built: the check says plainly that the PDFs were not checked, and nothing else
     assert {(f.rule, Path(f.path).suffix) for f in findings} == {("site-missing", ".pdf")}
 
 
 def test_expired_forecasts_are_flagged_only_when_the_horizon_has_passed(
-    two_editions: Path, run_cli: Callable[..., Result]
+    two_editions: Path, run_cli: Callable[..., Result], shared_checks: None
 ) -> None:
     def expired() -> set[str]:
-        return {f.message.split("]")[0][1:] for f in run_checks(Project(two_editions)) if f.rule == "forecast-expired"}
+        return {f.message.split("]")[0][1:] for f in checks.run_checks(Project(two_editions))
+                if f.rule == "forecast-expired"}
 
     project = Project(two_editions)
     past = {s.id: s for s in project.registry if s.horizon is not None and s.horizon < 2026}

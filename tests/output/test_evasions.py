@@ -43,6 +43,12 @@ def _findings(root: Path) -> set[Finding]:
     return set(run_checks(Project(root)))
 
 
+@pytest.fixture(scope="module")
+def baseline(rendered_mini: Path) -> set[Finding]:
+    """What the checks find on the rendered mini fixture, which `mini_with_site` copies."""
+    return _findings(rendered_mini)
+
+
 def _new_findings(root: Path, baseline: set[Finding]) -> set[tuple[str, int, str]]:
     return {(f.path, f.line, f.rule) for f in _findings(root) - baseline}
 
@@ -87,15 +93,15 @@ ALLOWED = {
 @pytest.mark.parametrize(("fragment", "caught"), [*((f, True) for f in EVASIONS.values()),
                                                   *((f, False) for f in ALLOWED.values())],
                          ids=[*(f"evasion: {k}" for k in EVASIONS), *(f"allowed: {k}" for k in ALLOWED)])
-def test_evasion_in_the_built_html_is_caught(mini_with_site: Path, fragment: str, caught: bool) -> None:
+def test_evasion_in_the_built_html_is_caught(mini_with_site: Path, baseline: set[Finding], fragment: str,
+                                            caught: bool) -> None:
     """Each evasion is a typed-number finding on its own line; what the engine writes is none."""
-    baseline = _findings(mini_with_site)
     line = _inject(mini_with_site, fragment)
     assert _new_findings(mini_with_site, baseline) == ({(PAGE, line, "typed-number")} if caught else set())
 
 
-def test_missing_pdf_is_site_missing(mini_with_site: Path, run_cli: Callable[..., Result]) -> None:
-    baseline = _findings(mini_with_site)
+def test_missing_pdf_is_site_missing(mini_with_site: Path, baseline: set[Finding],
+                                     run_cli: Callable[..., Result]) -> None:
     (mini_with_site / PDF).unlink()
     assert _new_findings(mini_with_site, baseline) == {(PDF, 0, "site-missing")}
     result = run_cli("--project", mini_with_site, "check")
@@ -122,8 +128,8 @@ def _rewrite_row(root: Path, stat_id: str, **cells: str) -> int:
     ({"measure_en": "speed-up of 30%"}, "registry-text"),
     ({"draft": "生產速度提高 35%"}, "registry-text"),  # unverified: the draft's figure is the value
 ])
-def test_figures_typed_in_registry_text_are_caught(mini_with_site: Path, cells: dict[str, str], rule: str) -> None:
-    baseline = _findings(mini_with_site)
+def test_figures_typed_in_registry_text_are_caught(mini_with_site: Path, baseline: set[Finding],
+                                                  cells: dict[str, str], rule: str) -> None:
     line = _rewrite_row(mini_with_site, "speedup", **cells)
     assert (("data/statistics.csv", line, rule)) in _new_findings(mini_with_site, baseline)
 

@@ -134,15 +134,15 @@ def test_strict_check_fails_on_a_missing_quote(report_copy: Project, run_cli: Ca
 
 # --- trace ----------------------------------------------------------------------------------
 
-def test_trace_follows_a_statistic(rendered_report: Project, run_cli: Callable[..., Result]) -> None:
+def test_trace_follows_a_statistic(checked_report: Project, run_cli: Callable[..., Result]) -> None:
     stat_id = PERCENT_ROW["id"]
-    result = run_cli("--project", rendered_report.root, "trace", stat_id, "--format", "json")
+    result = run_cli("--project", checked_report.root, "trace", stat_id, "--format", "json")
     assert result.code == 0, result.err
     chain = json.loads(result.out)
     assert chain["source"]["key"] == PERCENT_ROW["source"]
     assert chain["evidence"]["quote"] == PERCENT_ROW["quote"]
     assert chain["registry"]["status"] == PERCENT_ROW["status"]
-    assert {place["language"] for place in chain["shown"]} == {lang.code for lang in rendered_report.languages}
+    assert {place["language"] for place in chain["shown"]} == {lang.code for lang in checked_report.languages}
     assert all(WRITTEN in place["sentence"] for place in chain["shown"])
     assert chain["pdf"] and all(place["page"] >= 1 for place in chain["pdf"])
     results = {rule["rule"]: rule["result"] for rule in chain["rules"]}
@@ -150,8 +150,8 @@ def test_trace_follows_a_statistic(rendered_report: Project, run_cli: Callable[.
     assert results["stat-value"] == "pass"
 
 
-def test_trace_works_for_every_id(rendered_report: Project, run_cli: Callable[..., Result]) -> None:
-    result = run_cli("--project", rendered_report.root, "trace", "--all", "--format", "json")
+def test_trace_works_for_every_id(checked_report: Project, run_cli: Callable[..., Result]) -> None:
+    result = run_cli("--project", checked_report.root, "trace", "--all", "--format", "json")
     assert result.code == 0, result.err
     chains = {chain["id"]: chain for chain in json.loads(result.out)}
     assert set(chains) == {row["id"] for row in ROWS}

@@ -25,14 +25,17 @@ FORMATS = ("html", "pdf")
 CASES = [(stat.id, lang.code, fmt) for stat in REPO.registry for lang in REPO.languages for fmt in FORMATS]
 
 
-def _prose_spans(project: Project, code: str, stat_id: str) -> list[tuple[str, Tag]]:
-    found = []
+@cache
+def _prose_spans(project: Project, code: str) -> dict[str, list[tuple[str, Tag]]]:
+    """Each statistic's spans in the prose of a language's pages, with their page (every page
+    parsed once for all statistics; read-only)."""
+    found: dict[str, list[tuple[str, Tag]]] = {}
     for entry in project.chapters:
         page = project.output_dir / code / entry.page(code)
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-        for span in soup.select(f'main span.stat[data-stat="{stat_id}"]'):
+        for span in soup.select("main span.stat[data-stat]"):
             if not span.find_parent(class_="generated"):
-                found.append((entry.page(code), span))
+                found.setdefault(str(span["data-stat"]), []).append((entry.page(code), span))
     return found
 
 
@@ -63,7 +66,7 @@ def assert_figure_matches_source(project: Project, stat_id: str, lang: str, fmt:
         for figure in figures:
             _assert_reads_as(stat, f"{lang} PDF page {figure.page}", figure.text)
         return
-    spans = _prose_spans(project, lang, stat_id)
+    spans = _prose_spans(project, lang).get(stat_id, [])
     assert spans, f"{stat_id} is not shown in any {lang} chapter"
     for page, span in spans:
         _assert_reads_as(stat, page, span.get_text())

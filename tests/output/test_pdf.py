@@ -13,6 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from reportkit.config.project import Project
+from reportkit.engine import embedded
 from reportkit.outputs.book import pdf_name
 
 from ..conftest import ROOT, Result, copy_report
@@ -45,10 +46,9 @@ def test_pdf_embeds_the_language_fonts_and_draws_every_glyph(rendered_report: Pr
     reader = pypdf.PdfReader(path)
     body = next(i for i, page in enumerate(reader.pages) if "%" in page.extract_text())  # a page with figures
     for index in (0, body):
-        assert any(EXPECTED_FONTS[code] in name for name in font_names(path, index)), font_names(path, index)
-        assert notdef_glyphs(path, index) == 0
+        assert any(EXPECTED_FONTS[code] in name for name in font_names(reader, index)), font_names(reader, index)
     for index in range(len(reader.pages)):
-        assert notdef_glyphs(path, index) == 0, f"page {index + 1} draws missing glyphs"
+        assert notdef_glyphs(reader, index) == 0, f"page {index + 1} draws missing glyphs"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     document = pypdfium2.PdfDocument(path)
     for index in (0, body):
@@ -80,16 +80,27 @@ def test_every_page_links_its_languages_pdf(rendered_report: Project) -> None:
 
 
 def test_same_commit_gives_identical_pdfs_in_two_folders(
-    tmp_path: Path, run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+    rendered_report: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The same sources give the same PDF bytes in any folder. The first folder is a copy of the
+    session's build with its cache: its chapters ran in a third folder and are reused, its PDFs
+    are compiled here (the PDF's cache key holds the timestamp, which the session's build did not
+    have). The second folder is built cold, so every step that could see the folder runs in two
+    other places."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
-    digests = []
-    for name in ("first", "second/nested"):
-        root = copy_report(tmp_path / name)
-        assert run_cli("--project", root, "render", "--quiet", "--to", "pdf").code == 0
-        project = Project(root)
-        digests.append({lang.code: hashlib.sha256(_pdf(project, lang.code).read_bytes()).hexdigest()
-                        for lang in project.languages})
+    first = Path(shutil.copytree(rendered_report.root, tmp_path / "first"))
+    second = copy_report(tmp_path / "second" / "nested")
+    events: dict[Path, list[str]] = {first: [], second: []}
+    for root, seen in events.items():
+        embedded.render(Project(root), lambda _lang, name, event, seen=seen: seen.append(f"{name}: {event}"),
+                        frozenset({"pdf"}))
+    pdfs = {root: [e for e in seen if ".pdf: pdf " in e] for root, seen in events.items()}
+    assert all(len(built) == len(rendered_report.languages) and not any(e.endswith("cached") for e in built)
+               for built in pdfs.values()), pdfs
+    assert [e for e in events[first] if e.endswith(": executed")] == []
+    assert [e for e in events[second] if e.endswith(": cached")] == []
+    digests = [{lang.code: hashlib.sha256(_pdf(Project(root), lang.code).read_bytes()).hexdigest()
+                for lang in rendered_report.languages} for root in events]
     assert digests[0] == digests[1]
 
 
