@@ -182,6 +182,17 @@ def notebook_bytes(notebook: Notebook) -> bytes:
     return str(nbformat.writes(notebook)).encode("utf-8") + b"\n"  # type: ignore[no-untyped-call]
 
 
+def _notebook_or_none(data: bytes | None) -> bytes | None:
+    """A cached notebook's bytes if they are a notebook; a damaged or planted entry is made again."""
+    try:
+        notebook = json.loads(data) if data else None
+    except ValueError:  # not JSON, or not UTF-8
+        return None
+    if isinstance(notebook, dict) and notebook.get("nbformat") == 4 and isinstance(notebook.get("cells"), list):
+        return data
+    return None
+
+
 def write_published(output: Path, items: list[tuple[Chapter, ChapterEntry, Language, Executed]],
                     datapackage: Path, cache: BuildCache | None = None) -> None:
     """Write each chapter's notebook to `output`/notebooks/ and list them in the site's
@@ -194,7 +205,7 @@ def write_published(output: Path, items: list[tuple[Chapter, ChapterEntry, Langu
         name = notebook_name(entry, language.code)
         key = digest("notebook", chapter.text, json.dumps(executed.to_json(), sort_keys=True), language.code, name,
                      environment())
-        data = cache.get_bytes("notebook", key) if cache else None
+        data = _notebook_or_none(cache.get_bytes("notebook", key)) if cache else None
         if data is None:
             data = notebook_bytes(published_notebook(chapter, executed, language, name))
             if cache:
