@@ -12,8 +12,8 @@ import os
 import posixpath
 import shutil
 import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Collection
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -184,6 +184,28 @@ def execute_chapters(project: Project, jobs: list[Job], cache: BuildCache, notif
     return results, [f"{j.language.code}/{j.entry.name}" for j in to_run], reused
 
 
+def run_in_order(tasks: dict[str, tuple[Callable[[], None], Collection[str]]], threads: int) -> None:
+    """Run `tasks` (name: the task and the names of the tasks it needs done first) on `threads`
+    threads; a free thread takes the first task, in the order of the dict, whose needs are met.
+    A task whose need failed does not run; the first failure in the order of the dict is raised
+    once no task runs."""
+    futures: dict[str, Future[None]] = {}
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        while True:
+            done = {name for name, future in futures.items() if future.done() and not future.exception()}
+            running = [future for future in futures.values() if not future.done()]
+            ready = [name for name, (_, needs) in tasks.items() if name not in futures and done.issuperset(needs)]
+            for name in ready[:threads - len(running)]:
+                futures[name] = pool.submit(tasks[name][0])
+                running.append(futures[name])
+            if not running:
+                break
+            wait(running, return_when=FIRST_COMPLETED)
+    for name in tasks:
+        if name in futures:
+            futures[name].result()
+
+
 def render(project: Project, progress: Progress | None = None,
            formats: frozenset[str] = FORMATS, force: bool = False, allow_findings: bool = False,
            archived: archive_mod.ArchiveContext | None = None, kernels: KernelPool | None = None,
@@ -195,8 +217,9 @@ def render(project: Project, progress: Progress | None = None,
     `archived` is given when this build is itself one of them. Chapters run on `kernels`
     (a pool kept by the caller, as `reportkit preview` does between builds) or on kernels
     started when the build starts, while it validates. `pages_ready(staging)` is called once
-    the pages and PDFs are in the staging folder, before the notebooks, the search index and
-    the checks (the build goes on, and may still fail, afterwards)."""
+    the pages and PDFs are in the staging folder, before the checks, on a worker thread (the
+    notebooks and the search index may still be made; the build goes on, and may still fail,
+    afterwards)."""
     notify = progress or (lambda *_: None)
     cache = BuildCache(project.root, enabled=not force)
     report = BuildReport(project.output_dir)
@@ -371,22 +394,31 @@ def render(project: Project, progress: Progress | None = None,
         if "pdf" in formats:
             timestamp = build_timestamp(project.root)
             books = [partial(pdf_book, language, jobs, xrefs) for language, jobs, xrefs in plans]
-        with ThreadPoolExecutor(max_workers=workers()) as pool:
-            # the books (the longest tasks) start first, so no worker is left alone with one at the
-            # end; a failure is still reported in the order of the tasks, the pages first
-            started = [pool.submit(task) for task in books]
-            for future in [pool.submit(task) for task in tasks] + started:
-                future.result()
-        with stage("site"):
-            site.write_common(cache)
-        if pages_ready is not None:
-            pages_ready(staging)
-        with stage("site"):
-            write_published(staging, [(job.chapter, job.entry, job.language, executed[id(job)]) for job in all_jobs],
-                            staging / "data" / "datapackage.json", cache)
-        if "html" in formats:
+
+        def common() -> None:
+            with stage("site"):
+                site.write_common(cache)
+
+        def notebooks() -> None:  # they are added to the datapackage that `common` writes
+            with stage("site"):
+                write_published(staging, [(job.chapter, job.entry, job.language, executed[id(job)])
+                                          for job in all_jobs], staging / "data" / "datapackage.json", cache)
+
+        def search_index() -> None:
             with stage("search index"):
                 pagefind.index(staging)
+
+        # the pages and the files they share first, then (`pages_ready` once the books are done
+        # too) the notebooks and the search index (which needs them all), then the books: these
+        # are made while the books compile, and no worker is left alone with a book at the end
+        # (a book takes about as long as a language's pages). A failure is reported in this order.
+        pages = {f"pages {number}": (task, ()) for number, task in enumerate(tasks)}
+        pdfs = {f"book {number}": (book, ()) for number, book in enumerate(books)}
+        written = [*pages, "common"]
+        ready = {"pages ready": (partial(pages_ready, staging), [*written, *pdfs])} if pages_ready else {}
+        run_in_order({**pages, "common": (common, ()), **ready, "notebooks": (notebooks, ["common"]),
+                      **({"search index": (search_index, written)} if "html" in formats else {}), **pdfs},
+                     workers())
         with stage("check"):
             report.findings = run_checks(project, staging, pdfs="pdf" in formats, cache=cache)
         # a format this render did not build and that was never built is missing, not wrong
