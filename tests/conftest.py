@@ -18,6 +18,7 @@ from reportkit.cli import main
 from reportkit.config.project import Project
 from reportkit.engine import embedded
 from reportkit.errors import ChecksFailedError
+from reportkit.execution.cache import BuildCache
 
 TESTS = Path(__file__).parent
 ROOT = TESTS.parent
@@ -142,10 +143,12 @@ def shared_checks(read_once: dict[tuple[str, str, str], Any], monkeypatch: pytes
             read_once[key] = read()
         return read_once[key]
 
-    def run_checks(project: Project, output: Path | None = None, pdfs: bool = True) -> list[Finding]:
+    def run_checks(project: Project, output: Path | None = None, pdfs: bool = True,
+                   cache: BuildCache | None = None) -> list[Finding]:
         if output is not None or not pdfs:  # a render's staging folder: new each time
-            return real_checks(project, output, pdfs)
-        return list(once("check", project, lambda: tuple(real_checks(project))))
+            return real_checks(project, output, pdfs, cache)
+        # the findings are the same with or without the build's cached findings per page
+        return list(once("check", project, lambda: tuple(real_checks(project, cache=cache))))
 
     for module in (checks, trace):  # the CLI imports it from reportkit.checks when it runs
         monkeypatch.setattr(module, "run_checks", run_checks)

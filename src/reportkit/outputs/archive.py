@@ -272,8 +272,9 @@ def stat_pages(staging: Path, language: Language, appendix: ChapterEntry | None,
     if appendix is None:
         return None, None
     page = appendix.page(language.code)
-    old = posixpath.join("..", ARCHIVE_DIR, str(older), language.code, page)
-    return (old if (staging / language.code / old).is_file() else None), page
+    # looked up from the staging folder itself: the language's folder may not be written yet
+    present = (staging / ARCHIVE_DIR / str(older) / language.code / page).is_file()
+    return (posixpath.join("..", ARCHIVE_DIR, str(older), language.code, page) if present else None), page
 
 
 def editions_page(project: Project, language: Language, archived: list[Archived]) -> tuple[str, str]:
