@@ -17,6 +17,7 @@ only the syntax CommonMark does not know (`{python}`, `#|`, divs, citations).
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import re
 from collections.abc import Iterator
@@ -355,10 +356,6 @@ def inline_expressions(markdown: str) -> Iterator[tuple[int, int, re.Match[str]]
         offset += len(line) + 1
 
 
-_PARSED: dict[tuple[Path, str], Chapter] = {}  # one build reads each chapter several times
-_PARSED_MAX = 512
-
-
 def parse(path: Path, text: str | None = None) -> Chapter:
     """Parse a chapter file into front matter, Markdown and cell blocks (a text parsed before
     in this process is not parsed again: its copy is returned)."""
@@ -367,15 +364,10 @@ def parse(path: Path, text: str | None = None) -> Chapter:
             raise ChapterSyntaxError("chapter file not found", path)
         text = read_text(path, ChapterSyntaxError)
     text = normalize(text)  # also text given (from git, from a conversion)
-    parsed = _PARSED.get((path, text))
-    if parsed is None:
-        parsed = _parse(path, text)
-        if len(_PARSED) >= _PARSED_MAX:
-            _PARSED.clear()
-        _PARSED[(path, text)] = parsed
-    return copy.deepcopy(parsed)  # callers may change what they get
+    return copy.deepcopy(_parse(path, text))  # callers may change what they get
 
 
+@functools.lru_cache(maxsize=512)  # one build reads each chapter several times
 def _parse(path: Path, text: str) -> Chapter:
     lines = text.splitlines()
     front: dict[str, Any] = {}

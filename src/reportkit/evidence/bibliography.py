@@ -7,6 +7,7 @@ its line.
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,30 +70,28 @@ def _failure(error: Exception | None, text: str) -> str:
     return next((line.strip() for line in str(error or "").splitlines() if line.strip()), "")
 
 
-_CSL: dict[tuple[Path, str], str] = {}  # pandoc's reading of a bibliography by its content (a render validates twice)
-
-
 def check_with_pandoc(path: Path) -> list[dict[str, object]]:
     """Parse the bibliography with pandoc as citeproc will; return its CSL JSON items."""
     import hashlib
     import json
 
+    try:
+        content = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:  # pandoc says what is wrong (a failure is not cached)
+        content = ""
+    items: list[dict[str, object]] = json.loads(_csl_json(path, content))
+    return items
+
+
+@functools.lru_cache(maxsize=16)  # by content: a render validates the bibliography twice
+def _csl_json(path: Path, content: str) -> str:
+    """pandoc's CSL JSON of the bibliography at `path` (whose bytes hash to `content`)."""
     from reportkit.errors import ToolFailedError
     from reportkit.tools import pandoc
 
     try:
-        key = (path.resolve(), hashlib.sha256(path.read_bytes()).hexdigest())
-    except OSError:  # pandoc says what is wrong
-        key = None
-    out = _CSL.get(key) if key else None
-    if out is None:
-        try:
-            out = pandoc.run([path.name, "-f", "bibtex", "-t", "csljson"], cwd=path.parent, what=path)
-        except ToolFailedError as err:
-            raise BibliographyError(
-                f"malformed entry ({err.message.removeprefix('pandoc: ')})", path, err.line
-            ) from None
-        if key:
-            _CSL[key] = out
-    items: list[dict[str, object]] = json.loads(out)
-    return items
+        return pandoc.run([path.name, "-f", "bibtex", "-t", "csljson"], cwd=path.parent, what=path)
+    except ToolFailedError as err:
+        raise BibliographyError(
+            f"malformed entry ({err.message.removeprefix('pandoc: ')})", path, err.line
+        ) from None
