@@ -7,8 +7,9 @@ Findings name the PDF and the page (in place of a line).
 from __future__ import annotations
 
 import ctypes
+import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,14 +45,27 @@ Box = tuple[float, float, float, float]  # left, bottom, right, top, in PDF poin
 
 @dataclass
 class PdfPage:
-    """One page: its text (pdfium, reading order, with line breaks), each character's box
-    (an n×4 array: left, bottom, right, top) and its link annotations: (box, URI or None)."""
+    """One page: its link annotations, (box, URI or None), and unless the reader was told the
+    page is not needed, its text (pdfium, reading order, with line breaks) and each character's
+    box (an n×4 array: left, bottom, right, top)."""
 
     number: int  # 1-based
     height: float
-    text: str
-    boxes: NDArray[np.float64]
     links: list[tuple[Box, str | None]]
+    content: tuple[str, NDArray[np.float64]] | None  # text, boxes
+
+    @property
+    def text(self) -> str:
+        return self._content()[0]
+
+    @property
+    def boxes(self) -> NDArray[np.float64]:
+        return self._content()[1]
+
+    def _content(self) -> tuple[str, NDArray[np.float64]]:
+        if self.content is None:
+            raise ValueError(f"page {self.number} was read for its links only")
+        return self.content
 
     def inside(self, box: Box, tolerance: float = 0.5) -> NDArray[np.bool_]:
         """Which characters have their centre in `box` (one flag per character)."""
@@ -64,14 +78,19 @@ class PdfPage:
 
 def _char_boxes(textpage: pypdfium2.PdfTextPage, count: int) -> NDArray[np.float64]:
     """Every character's tight box, with one set of ctypes buffers for the page (pdfium has no
-    bulk call; the helper's per-call allocations were a quarter of the time spent reading a PDF)."""
+    bulk call; the helper's per-call allocations were a quarter of the time spent reading a PDF).
+    The values are gathered in a list and made one array at the end: assigning each row into a
+    NumPy array cost more than pdfium's call."""
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     get = pdfium_c.FPDFText_GetCharBox
-    boxes = np.zeros((count, 4))
+    raw = textpage.raw  # the handle itself: the wrapper's conversion is paid on every call
+    values: list[float] = []
+    extend = values.extend
+    missing = (0.0, 0.0, 0.0, 0.0)
     for i in range(count):
-        if get(textpage, i, left, right, bottom, top):
-            boxes[i] = (left.value, bottom.value, right.value, top.value)
-    return boxes
+        extend((left.value, bottom.value, right.value, top.value) if get(raw, i, left, right, bottom, top)
+               else missing)
+    return np.array(values, dtype=np.float64).reshape(count, 4)
 
 
 def _links(document: pypdfium2.PdfDocument, page: pypdfium2.PdfPage) -> list[tuple[Box, str | None]]:
@@ -93,21 +112,33 @@ def _links(document: pypdfium2.PdfDocument, page: pypdfium2.PdfPage) -> list[tup
     return links
 
 
-def read_pages(path: Path) -> list[PdfPage]:
-    """Every page of the PDF, read once with pdfium."""
+Wanted = Callable[[int, list[tuple[Box, str | None]]], bool]
+
+
+def read_pages(path: Path, wanted: Wanted | None = None) -> list[PdfPage]:
+    """Every page of the PDF, read once with pdfium. With `wanted`, a page's text and character
+    boxes (most of the reading) are read only when it says yes, given the 0-based page index and
+    the page's links; other pages keep their links only."""
     document = pypdfium2.PdfDocument(path)
-    pages = []
     try:
-        for number, page in enumerate(document, 1):
+        return _read_pages(document, wanted)
+    finally:
+        document.close()
+
+
+def _read_pages(document: pypdfium2.PdfDocument, wanted: Wanted | None) -> list[PdfPage]:
+    pages = []
+    for number, page in enumerate(document, 1):
+        links = _links(document, page)
+        content = None
+        if wanted is None or wanted(number - 1, links):
             textpage = page.get_textpage()
             count = textpage.count_chars()
             text = textpage.get_text_range() if count else ""
-            pages.append(PdfPage(number, page.get_size()[1], text[:count], _char_boxes(textpage, count),
-                                 _links(document, page)))
+            content = (text[:count], _char_boxes(textpage, count))
             textpage.close()
-            page.close()
-    finally:
-        document.close()
+        pages.append(PdfPage(number, page.get_size()[1], links, content))
+        page.close()
     return pages
 
 
@@ -122,8 +153,8 @@ def statistics(pages: list[PdfPage]) -> Iterator[PdfStat]:
             match = STAT_TARGET.search(uri or "")
             if not match:
                 continue
-            under = page.inside(box, tolerance=0.0)
-            text = "".join(ch for i, ch in enumerate(page.text) if under[i] and ch.strip())
+            under = np.flatnonzero(page.inside(box, tolerance=0.0)[:len(page.text)])
+            text = "".join(ch for ch in map(page.text.__getitem__, under.tolist()) if ch.strip())
             if pending:
                 stat_id, previous, shown = pending[-1]
                 wrapped = previous[2] > PAGE_WIDTH - LINE_EDGE and box[0] < LINE_EDGE and box[3] < previous[3]
@@ -149,11 +180,21 @@ def chapter_pages(path: Path) -> list[int]:
     """The first page (0-based) of each chapter, from the PDF's outline, in book order."""
     document = pypdfium2.PdfDocument(path)
     try:
-        destinations = [bookmark.get_dest() for bookmark in document.get_toc() if bookmark.level == 0]
-        pages = [destination.get_index() for destination in destinations if destination is not None]
+        return _chapter_pages(document)
     finally:
         document.close()
+
+
+def _chapter_pages(document: pypdfium2.PdfDocument) -> list[int]:
+    destinations = [bookmark.get_dest() for bookmark in document.get_toc() if bookmark.level == 0]
+    pages = [destination.get_index() for destination in destinations if destination is not None]
     return [page for page in pages if page is not None]
+
+
+def _prose_ranges(starts: list[int], page_count: int, prose_chapters: list[bool]) -> list[range]:
+    """The pages (0-based) of each prose chapter, from the chapters' first pages."""
+    ranges = zip(starts, [*starts[1:], page_count], strict=True)
+    return [range(start, end) for (start, end), prose in zip(ranges, prose_chapters, strict=False) if prose]
 
 
 def prose_text(page: PdfPage) -> str:
@@ -166,8 +207,12 @@ def prose_text(page: PdfPage) -> str:
     linked = np.zeros(len(page.boxes), dtype=bool)
     for box in boxes:
         linked |= page.inside(box)
-    kept = [ch for i, ch in enumerate(page.text)
-            if ch in "\r\n" or not (dropped[i] or (linked[i] and ch.strip()))]
+    # only the characters in a margin or under such a link may go: the rest are kept as they are
+    kept = list(page.text)
+    for i in np.flatnonzero((dropped | linked)[:len(kept)]).tolist():
+        ch = kept[i]
+        if ch not in "\r\n" and (dropped[i] or ch.strip()):
+            kept[i] = ""
     return "".join(kept).replace("\r\n", "\n")
 
 
@@ -181,10 +226,21 @@ def mask_allowed(text: str, names: set[str], heading_numbers: set[str]) -> str:
         lines.append(rest if first in heading_numbers else line)
     text = " ".join(" ".join(lines).split())
     for name in sorted(names, key=len, reverse=True):
-        # text extraction may put a space (or a line break) between any two characters of a name
-        pattern = WHITESPACE.join(re.escape(ch) for ch in name if not ch.isspace())
-        text = re.sub(rf"(?<![\w.]){pattern}(?!\w)", " ", text)
+        text = name_pattern(name).sub(" ", text)
     return XREF_TEXT.sub(" ", CAPTION_LABEL.sub(" ", text))
+
+
+@functools.lru_cache(maxsize=4096)
+def name_pattern(name: str) -> re.Pattern[str]:
+    r"""A name as a whole word in extracted text, which may put a space (or a line break) between
+    any two of its characters. The check that no letter, digit or dot comes before the name
+    follows its first character (`A(?<![\w.]A)`, the same as `(?<![\w.])A`): a pattern that
+    starts with a character is searched for that character, several times faster."""
+    chars = [re.escape(ch) for ch in name if not ch.isspace()]
+    if not chars:
+        return re.compile(r"(?<![\w.])(?!\w)")
+    first, rest = chars[0], chars[1:]
+    return re.compile(rf"{first}(?<![\w.]{first})" + "".join(WHITESPACE + ch for ch in rest) + r"(?!\w)")
 
 
 def read_pdf(path: Path, rel: str, registry: Registry, language: Language, prose_chapters: list[bool],
@@ -193,7 +249,20 @@ def read_pdf(path: Path, rel: str, registry: Registry, language: Language, prose
     pages are prose (not the bibliography or generated appendices); `names` and
     `heading_numbers` are what the HTML marks as names and as chapter/section numbers."""
     report = PdfReport(rel)
-    pages = read_pages(path)
+    document = pypdfium2.PdfDocument(path)
+    try:
+        starts = _chapter_pages(document)
+        prose_ranges = _prose_ranges(starts, len(document), prose_chapters)
+        prose_pages = {index for pages in prose_ranges for index in pages}
+
+        def wanted(index: int, links: list[tuple[Box, str | None]]) -> bool:
+            """The rules read the text of prose pages and the text under statistics' links,
+            nothing else (not the bibliography, nor an appendix's pages without statistics)."""
+            return index in prose_pages or any(STAT_TARGET.search(uri or "") for _, uri in links)
+
+        pages = _read_pages(document, wanted)
+    finally:
+        document.close()
     for item in statistics(pages):
         if item.stat_id not in registry:
             report.findings.append(Finding(rel, item.page, "stat-unknown",
@@ -207,12 +276,8 @@ def read_pdf(path: Path, rel: str, registry: Registry, language: Language, prose
                 f"[{item.stat_id}] shows {item.text!r}, registry value formats as {expected!r} "
                 f"for {language.code}",
             ))
-    starts = chapter_pages(path)
-    ranges = zip(starts, [*starts[1:], len(pages)], strict=True)
-    for (start, end), prose in zip(ranges, prose_chapters, strict=False):
-        if not prose:
-            continue
-        for index in range(start, end):
+    for prose_range in prose_ranges:
+        for index in prose_range:
             text = mask_allowed(prose_text(pages[index]), names, heading_numbers)
             for match in typed_number_matches(text):
                 context = text[max(0, match.start() - 25):match.end() + 25]
