@@ -8,6 +8,7 @@ and keys the chapter's cache entry on those files' contents.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 
@@ -46,6 +47,21 @@ def _forget_cached_reads() -> None:
                     clear()
 
 
+def _set_aside_what_lives_on() -> None:
+    """Collect the garbage of the earlier chapter, then move every object still alive (the
+    imported libraries, mostly) out of the garbage collector's sight (`gc.freeze`).
+
+    The kernel's reset between chapters (`%reset -f`) runs two full collections, and a full
+    collection walks every object in the process: with pandas, altair and pydantic loaded,
+    ~0.08 s of CPU each, 36 chapters over. Frozen objects are not walked, so those collections,
+    and the ones Python runs by itself while a chapter's cells run, cost only what the chapters
+    made since. Objects still alive here live on (modules, the kernel's machinery): a frozen
+    object is freed as usual when its last reference goes; only a reference cycle among frozen
+    objects that later becomes garbage stays in memory."""
+    gc.collect()
+    gc.freeze()
+
+
 def start(root: str, chapter_dir: str, language: str) -> None:
     """Begin a chapter: its folder, its language, an empty record of reads."""
     global _root, _installed
@@ -55,6 +71,7 @@ def start(root: str, chapter_dir: str, language: str) -> None:
         _installed = True
     _reads.clear()
     _forget_cached_reads()
+    _set_aside_what_lives_on()
     os.chdir(chapter_dir)
     os.environ["REPORTKIT_LANG"] = language
     os.environ["REPORTKIT_ROOT"] = root
