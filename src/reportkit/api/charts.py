@@ -14,7 +14,7 @@ import html
 import io
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -74,11 +74,16 @@ class Chart:
     spec: dict[str, Any]
     table: str
     language: Language
+    _svg: str | None = field(default=None, init=False, repr=False, compare=False)
 
     def svg(self) -> str:
-        import vl_convert
+        """The static SVG, drawn once (the page's HTML and the PDF's image both carry it; a
+        drawing costs ~0.1 s of CPU)."""
+        if self._svg is None:
+            import vl_convert
 
-        return str(vl_convert.vegalite_to_svg(self.spec))
+            self._svg = str(vl_convert.vegalite_to_svg(self.spec))
+        return self._svg
 
     def html(self) -> str:
         spec = json.dumps(self.spec, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
