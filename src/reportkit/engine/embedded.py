@@ -397,7 +397,7 @@ def render(project: Project, progress: Progress | None = None,
 
         def common() -> None:
             with stage("site"):
-                site.write_common(cache)
+                site.write_common()
 
         def notebooks() -> None:  # they are added to the datapackage that `common` writes
             with stage("site"):

@@ -20,7 +20,6 @@ from reportkit.chapters.generated import generate
 from reportkit.config.model import profile_file
 from reportkit.config.project import Project
 from reportkit.errors import ToolFailedError
-from reportkit.execution.cache import BuildCache
 from reportkit.outputs.book import pdf_name
 from reportkit.outputs.publishing import publish, staging_dir
 from reportkit.outputs.website import SiteWriter
@@ -55,6 +54,6 @@ def render(project: Project, formats: frozenset[str]) -> Path:
                 shutil.copy2(folder / pdf, fresh / pdf)  # the PDF keeps its last good output
             shutil.rmtree(folder, ignore_errors=True)
             fresh.rename(folder)
-        SiteWriter(project, staging, {}, None, {}).write_common(BuildCache(project.root))
+        SiteWriter(project, staging, {}, None, {}).write_common()
         publish(staging, project.output_dir)
     return project.output_dir

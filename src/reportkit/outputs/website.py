@@ -13,14 +13,13 @@ import jinja2
 from reportkit import __version__
 from reportkit.config.project import ChapterEntry, Project, relative_href
 from reportkit.evidence.datapackage import publish_datasets
-from reportkit.execution.cache import BuildCache, digest, environment
 from reportkit.i18n import Language
 from reportkit.outputs.archive import EditionNav
 from reportkit.outputs.notebooks import NOTEBOOKS_DIR, notebook_name
 from reportkit.outputs.provenance import ProvenanceNotes
 
-ASSETS = ("site.css", "language.js", "charts.js", "provenance.js", "search.js", "favicon.svg")
-VEGA_BUNDLE = "vega.js"  # Vega, Vega-Lite and Vega-Embed, one script for every chart
+VEGA_BUNDLE = "vega.js"  # Vega, Vega-Lite and Vega-Embed, one script for every chart (see vega_bundle)
+ASSETS = ("site.css", "language.js", "charts.js", "provenance.js", "search.js", "favicon.svg", VEGA_BUNDLE)
 
 
 @dataclass(frozen=True)
@@ -123,21 +122,11 @@ class SiteWriter:
         return self._render(language, {lang.code: page for lang in self.project.languages}, title, None,
                             toc, body, None, None, None)
 
-    def write_common(self, cache: BuildCache) -> None:
+    def write_common(self) -> None:
         assets = self.staging / "assets"
         assets.mkdir(parents=True, exist_ok=True)
         for name in ASSETS:
             (assets / name).write_bytes(resources.files("reportkit").joinpath("assets", name).read_bytes())
-        key = digest("vega-bundle", environment())
-        cached = cache.get_bytes("asset", key)
-        try:
-            bundle = cached.decode("utf-8") if cached else None
-        except UnicodeDecodeError:  # not the script it should be: make it again
-            bundle = None
-        if bundle is None:
-            bundle = vega_bundle()
-            cache.put_bytes("asset", key, bundle.encode("utf-8"))
-        (assets / VEGA_BUNDLE).write_text(bundle, encoding="utf-8")
         publish_datasets(self.project.data_dir, self.project.bibliography, self.staging / "data",
                          self.project.config.reportkit.slug, self.project.book(self.project.source_language).title)
         chooser = self.env.get_template("chooser.html").render(
@@ -148,6 +137,19 @@ class SiteWriter:
 
 
 def vega_bundle() -> str:
+    """The Vega runtime as vl-convert bundles it: what `assets/vega.js` holds. It is shipped with
+    the package, not bundled by each build: bundling costs ~2.4 s of CPU (a cold build's
+    largest item outside pandoc, typst and the kernels) and gives the same script for a given
+    vl-convert (pinned in pyproject.toml). After upgrading vl-convert, write it again:
+    `python -c "from reportkit.outputs.website import write_vega_bundle; write_vega_bundle()"`
+    (tests/unit/test_vega_bundle.py fails until then)."""
     import vl_convert
 
     return str(vl_convert.javascript_bundle())  # type: ignore[call-arg]  # the snippet is optional
+
+
+def write_vega_bundle() -> Path:
+    """Write `assets/vega.js` of the source tree from the installed vl-convert; its path."""
+    path = Path(__file__).parent.parent / "assets" / VEGA_BUNDLE
+    path.write_text(vega_bundle(), encoding="utf-8")
+    return path
