@@ -64,7 +64,9 @@ _reportkit_tracking.start({root!r}, {folder!r}, {language!r})
 del _reportkit_tracking
 """
 READS_EXPRESSION = "__import__('reportkit.execution.tracking', fromlist=['reads']).reads()"
-KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL"]  # no transport banner on the progress display
+# no transport banner on the progress display; no input history: IPython writes every cell to
+# an SQLite file in the home folder (shared by every kernel of every build), and nothing reads it
+KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.enabled=False"]
 SYNTAX_LOCATION = re.compile(r" \([^()]+\.py, line (\d+)\)$")  # "(1850221797.py, line 2)"
 DEFAULT_KERNEL = "python3"  # when _quarto.yml has no `jupyter:` key
 STARTUP_TIMEOUT = 60  # seconds a kernel may take to answer its first request (nbclient's default)
