@@ -1,9 +1,15 @@
-"""Pagefind's entry file is the same for the same site: its languages are put in name order."""
+"""Pagefind: its entry file is the same for the same site (languages in name order); the binary runs directly."""
 
 from __future__ import annotations
 
 import json
+import subprocess
+from pathlib import Path
 
+import pagefind_bin_extended
+import pytest
+
+from reportkit.tools import pagefind
 from reportkit.tools.pagefind import ordered_entry
 
 UNORDERED = json.dumps({"version": "1.5.2", "languages": {
@@ -23,3 +29,18 @@ def test_any_listing_order_gives_the_same_file() -> None:
     data = json.loads(UNORDERED)
     reversed_order = dict(data, languages=dict(reversed(list(data["languages"].items()))))
     assert ordered_entry(json.dumps(reversed_order)) == ordered_entry(UNORDERED)
+
+
+def test_the_index_runs_the_pagefind_binary_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not `python -m pagefind`, a Python started only to find the binary and replace itself."""
+    commands: list[list[str]] = []
+
+    def run(command: list[str], **_: object) -> subprocess.CompletedProcess[str]:
+        commands.append(command)
+        (tmp_path / "pagefind").mkdir()
+        (tmp_path / "pagefind" / pagefind.ENTRY).write_text(UNORDERED, encoding="utf-8")
+        return subprocess.CompletedProcess(command, 0, "", "")
+
+    monkeypatch.setattr(subprocess, "run", run)
+    pagefind.index(tmp_path)
+    assert commands == [[str(pagefind_bin_extended.get_executable().absolute()), "--site", str(tmp_path), "--silent"]]
