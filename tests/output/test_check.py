@@ -6,8 +6,12 @@ from __future__ import annotations
 import csv
 import json
 import re
+import shutil
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
 
 from reportkit.checks import RULES, Finding, run_checks
 from reportkit.config.project import Project
@@ -56,10 +60,13 @@ def _rules(project: Project) -> set[tuple[str, str]]:
     return {(f.path, f.rule) for f in _check(project)}
 
 
-def _paragraph_with_cited_stat(project: Project) -> tuple[Path, str, str, str]:
-    """A chapter line showing exactly one statistic next to its source's citation."""
+def _paragraph_with_cited_stat(project: Project, other_than: Path | None = None) -> tuple[Path, str, str, str]:
+    """A chapter line showing exactly one statistic next to its source's citation (in another
+    chapter than `other_than`)."""
     for entry in project.chapters:
         path = project.chapter_path(entry, project.source_language)
+        if path == other_than:
+            continue
         for line in path.read_text(encoding="utf-8").splitlines():
             ids = re.findall(r'stat\("([a-z0-9-]+)"\)', line)
             if len(ids) != 1:
@@ -91,9 +98,20 @@ def test_changed_registry_value_is_caught_without_rerender(report_copy: Project)
     assert any(rule == "stat-value" and path.startswith("_site/") for path, rule in rules), rules
 
 
-def test_changed_source_table_is_caught_before_and_after_rerender(report_copy: Project) -> None:
-    stat = next(s for s in report_copy.registry if s.table)
-    table = report_copy.data_dir / stat.table
+@dataclass(frozen=True)
+class Mistakes:
+    project: Project
+    typed: Path  # the chapter with a typed percentage
+    uncited: Path  # the chapter whose line lost the citation next to its statistic
+    uncited_stat: str
+    checked: set[tuple[str, str]]  # (path, rule) of what `reportkit check` finds before a render
+    refused: list[Finding]  # what the render finds (it refuses to publish)
+
+
+def _change_source_table(project: Project) -> None:
+    """One derived statistic's source row changed: the registry no longer recomputes."""
+    stat = next(s for s in project.registry if s.table)
+    table = project.data_dir / stat.table
     with table.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     row = next(r for r in rows if all(r[k] == v for k, v in stat.conditions()))
@@ -102,31 +120,48 @@ def test_changed_source_table_is_caught_before_and_after_rerender(report_copy: P
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
+
+
+@pytest.fixture(scope="module")
+def mistakes(rendered_report: Project, tmp_path_factory: pytest.TempPathFactory) -> Mistakes:
+    """A private copy of the rendered report with three mistakes that touch neither each other's
+    lines nor each other's rules: a percentage typed into a paragraph (typed-number), in another
+    chapter a citation deleted next to its statistic (stat-uncited), and a source table's value
+    changed (registry-derived). Checked once as it is, then rendered once (a render of the real
+    report is refused, not three); each test reads the findings of its own rule."""
+    root = Path(shutil.copytree(rendered_report.root, tmp_path_factory.mktemp("mistakes") / "report"))
+    project = Project(root)
+    typed, line, _, _ = _paragraph_with_cited_stat(project)
+    typed.write_text(typed.read_text(encoding="utf-8").replace(line, line + "另有 42% 的受訪者表示同意。"),
+                     encoding="utf-8")
+    uncited, line, stat_id, citation = _paragraph_with_cited_stat(project, other_than=typed)
+    uncited.write_text(uncited.read_text(encoding="utf-8").replace(line, line.replace(citation, "")),
+                       encoding="utf-8")
+    _change_source_table(project)
+    return Mistakes(project, typed, uncited, stat_id, _rules(project), render_refused(root))
+
+
+def test_changed_source_table_is_caught_before_and_after_rerender(mistakes: Mistakes) -> None:
     expected = ("data/statistics.csv", "registry-derived")
-    assert expected in _rules(report_copy)
-    assert expected in {(f.path, f.rule) for f in render_refused(report_copy.root)}
+    assert expected in mistakes.checked
+    assert expected in {(f.path, f.rule) for f in mistakes.refused}
 
 
-def test_typed_percentage_in_prose_is_caught(report_copy: Project) -> None:
-    path, line, _, _ = _paragraph_with_cited_stat(report_copy)
-    path.write_text(path.read_text(encoding="utf-8").replace(line, line + "另有 42% 的受訪者表示同意。"),
-                    encoding="utf-8")
-    findings = [f for f in render_refused(report_copy.root) if f.rule == "typed-number"]
+def test_typed_percentage_in_prose_is_caught(mistakes: Mistakes) -> None:
+    project, path = mistakes.project, mistakes.typed
+    findings = [f for f in mistakes.refused if f.rule == "typed-number"]
     # once, at the chapter line, naming every built file it shows in
     number = next(n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "42%" in text)
-    assert [(f.path, f.line) for f in findings] == [(path.relative_to(report_copy.root).as_posix(), number)]
+    assert [(f.path, f.line) for f in findings] == [(path.relative_to(project.root).as_posix(), number)]
     assert "'42%'" in findings[0].message
-    for shown in _source_pages(report_copy, path) | _source_pdfs(report_copy):
+    for shown in _source_pages(project, path) | _source_pdfs(project):
         assert shown in findings[0].message
 
 
-def test_deleted_citation_next_to_a_statistic_is_caught(report_copy: Project) -> None:
-    path, line, stat_id, citation = _paragraph_with_cited_stat(report_copy)
-    path.write_text(path.read_text(encoding="utf-8").replace(line, line.replace(citation, "")),
-                    encoding="utf-8")
-    findings = [f for f in render_refused(report_copy.root) if f.rule == "stat-uncited"]
-    assert findings and all(stat_id in f.message for f in findings)
-    assert {f.path for f in findings} == _source_pages(report_copy, path)
+def test_deleted_citation_next_to_a_statistic_is_caught(mistakes: Mistakes) -> None:
+    findings = [f for f in mistakes.refused if f.rule == "stat-uncited"]
+    assert findings and all(mistakes.uncited_stat in f.message for f in findings)
+    assert {f.path for f in findings} == _source_pages(mistakes.project, mistakes.uncited)
 
 
 def test_broken_bib_entry_is_caught(report_copy: Project) -> None:
