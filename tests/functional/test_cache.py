@@ -48,8 +48,11 @@ def test_nothing_changed_means_nothing_runs(warm: Path) -> None:
     assert _render(warm).up_to_date
 
 
+CODE_EDIT = ("import pandas as pd", "import pandas as pd\nimport math")  # a cell of 01-jobs changes
+
+
 def test_chapter_edit_reruns_only_that_chapter(warm: Path) -> None:
-    _edit(warm / "chapters/zh-Hant/01-jobs.qmd", "更多內容見", "更多的內容見")
+    _edit(warm / "chapters/zh-Hant/01-jobs.qmd", *CODE_EDIT)
     report = _render(warm)
     assert report.executed == ["zh-Hant/01-jobs.qmd"]
     assert sorted(report.reused) == ["zh-Hant/index.qmd", "zh-Hant/references.qmd"]
@@ -61,10 +64,53 @@ def test_chapter_edit_does_not_rerun_the_data_and_sources_table(warm: Path) -> N
     _edit(warm / "chapters/zh-Hant/references.qmd", "::: {#refs}",
           "```{python}\nfrom reportkit import statistics_table\nstatistics_table()\n```\n\n::: {#refs}")
     assert _render(warm).executed == ["zh-Hant/references.qmd"]
-    _edit(warm / "chapters/zh-Hant/01-jobs.qmd", "更多內容見", "更多的內容見")
+    _edit(warm / "chapters/zh-Hant/01-jobs.qmd", *CODE_EDIT)
     report = _render(warm)
     assert report.executed == ["zh-Hant/01-jobs.qmd"]
     assert sorted(report.reused) == ["zh-Hant/index.qmd", "zh-Hant/references.qmd"]
+
+
+def _page(root: Path) -> str:
+    return (root / "_site/zh-Hant/chapters/zh-Hant/01-jobs.html").read_text(encoding="utf-8")
+
+
+def _as_if_cold(root: Path, tmp_path: Path) -> str:
+    """The chapter's page as a build without a cache makes it from the same sources."""
+    cold = Path(shutil.copytree(root, tmp_path / "cold", symlinks=True))
+    _render(cold, force=True)
+    return _page(cold)
+
+
+def test_prose_edit_runs_nothing_and_pages_show_it_with_the_right_values(warm: Path, tmp_path: Path) -> None:
+    # prose edited, a paragraph added before the first inline expression and one moved after the
+    # last: the values come from the cache (matched to their expressions, in order) and the page
+    # is the one a build without a cache makes
+    chapter = warm / "chapters/zh-Hant/01-jobs.qmd"
+    _edit(chapter, "更多內容見", "更多的內容見")
+    _edit(chapter, "## 自動化暴露", "新加的一段話。\n\n## 自動化暴露")
+    _edit(chapter, "未經查證的數字：", "未經查證的數字（新）：")
+    report = _render(warm)
+    assert report.executed == []
+    assert sorted(report.reused) == ["zh-Hant/01-jobs.qmd", "zh-Hant/index.qmd", "zh-Hant/references.qmd"]
+    page = _page(warm)
+    assert "更多的內容見" in page and "新加的一段話。" in page and "未經查證的數字（新）：" in page
+    assert page == _as_if_cold(warm, tmp_path)
+
+
+def test_inline_expression_edit_runs_the_chapter_again(warm: Path, tmp_path: Path) -> None:
+    # the same expressions in another order: each value must go to its own place
+    chapter = warm / "chapters/zh-Hant/01-jobs.qmd"
+    _edit(chapter, '`{python} stat("gs-arts-exposed")`', "FIRST")
+    _edit(chapter, '`{python} stat("speedup")`', '`{python} stat("gs-arts-exposed")`')
+    _edit(chapter, "FIRST", '`{python} stat("speedup")`')
+    report = _render(warm)
+    assert report.executed == ["zh-Hant/01-jobs.qmd"]
+    assert _page(warm) == _as_if_cold(warm, tmp_path)
+
+
+def test_cell_option_edit_runs_the_chapter_again(warm: Path) -> None:
+    _edit(warm / "chapters/zh-Hant/01-jobs.qmd", '#| tbl-cap: "各產業的自動化暴露"', '#| tbl-cap: "各產業"')
+    assert _render(warm).executed == ["zh-Hant/01-jobs.qmd"]
 
 
 def test_data_read_through_pandas_reruns_only_its_reader(warm: Path) -> None:

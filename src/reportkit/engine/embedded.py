@@ -33,6 +33,7 @@ from reportkit.execution.cache import (
     Published,
     digest,
     environment,
+    execution_key,
     file_hash,
     site_fingerprint,
     sources_fingerprint,
@@ -154,11 +155,13 @@ def kernel_pool(project: Project) -> KernelPool:
 
 def execute_chapters(project: Project, jobs: list[Job], cache: BuildCache, notify: Progress,
                      kernels: KernelPool) -> tuple[dict[int, Executed], list[str], list[str]]:
-    """Each job's execution: from the cache when its source, language, environment and every
-    file it read last time are unchanged; else run on `kernels` (and cached)."""
+    """Each job's execution: from the cache when its code cells, inline expressions, language,
+    environment and every file it read last time are unchanged (`execution_key`: a prose edit
+    runs nothing); else run on `kernels` (and cached)."""
     results: dict[int, Executed] = {}
     root, env, kernel = kernels.spec
-    keys = {id(job): digest("chapter", job.chapter.text, job.language.code, kernel, environment()) for job in jobs}
+    keys = {id(job): execution_key(job.chapter, root, job.language.code, kernel, environment())
+            for job in jobs}
     to_run: list[Job] = []
     reused = []
     for job in jobs:

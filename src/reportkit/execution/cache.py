@@ -1,9 +1,12 @@
 """The build cache (``_cache/``): what a chapter's execution produced, reused while
 everything it depended on is unchanged.
 
-A chapter's key is the hash of its source text (as executed: zh-Hans after
-conversion), its language, reportkit's version and the Python environment
-(interpreter and installed distributions). Its entry also records the content
+A chapter's key is the hash of what running it depends on (:func:`execution_key`): its
+code cells with their options and its inline expressions, in order (as executed: zh-Hans
+after conversion), its file, its language, the kernel, reportkit's version and the Python
+environment (interpreter and installed distributions); not its prose, so editing a paragraph
+re-renders the page from the cached outputs, as jupyter-cache keys a notebook only on its code
+cells. Its entry also records the content
 hash of every file under the project that the chapter's code opened while it ran
 (an audit hook in the kernel sees every `open`, pandas included), so changing one
 data file re-executes exactly the chapters that read it. Pandoc's output per page
@@ -33,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from reportkit import __version__
+from reportkit.chapters.reader import Chapter
 from reportkit.config.model import profile_file
 
 CACHE_DIR = "_cache"
@@ -55,6 +59,27 @@ def environment() -> str:
            if p.is_file() and p.suffix in (".py", ".html", ".typ", ".lua", ".css", ".js")]
     dists = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
     return digest(sys.version, __version__, *own, *dists)
+
+
+def execution_key(chapter: Chapter, root: Path, language: str, kernel: str, environment: str) -> str:
+    """The cache key of running `chapter` in `language` on `kernel` in `environment`: what the run depends on, and
+    nothing else. The code cells in order, with their `#|` options; the inline expressions in
+    order (the n-th one's value is stored under its key `rk<n>`, which the Markdown stage finds
+    again in the prose, so the same list in the same order maps every value to its place, wherever
+    the prose around it moved); the chapter's file relative to `root` (its folder is the code's
+    working folder); its own cell time limit. Prose, headings and front matter
+    other than the time limit are not in it (the files the code read are checked apart, by
+    content)."""
+    cells = [[cell.code, json.dumps(cell.options, sort_keys=True, ensure_ascii=False, default=str)]
+             for cell in chapter.cells]
+    inline = [[item.key, item.expr] for item in chapter.inline]
+    try:
+        where = chapter.path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        where = chapter.path.as_posix()
+    run = json.dumps({"cells": cells, "inline": inline, "file": where, "timeout": chapter.cell_timeout},
+                     ensure_ascii=False)
+    return digest("chapter", run, language, kernel, environment)
 
 
 def file_hash(path: Path) -> str | None:
