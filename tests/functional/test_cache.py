@@ -11,6 +11,8 @@ import pytest
 from reportkit.config.project import Project
 from reportkit.engine import embedded
 from reportkit.errors import ChapterExecutionError
+from reportkit.execution.cache import BuildCache
+from reportkit.execution.kernel import KernelPool
 from reportkit.outputs import notebooks
 from reportkit.workers import WORKERS_ENV
 
@@ -111,6 +113,25 @@ def test_inline_expression_edit_runs_the_chapter_again(warm: Path, tmp_path: Pat
 def test_cell_option_edit_runs_the_chapter_again(warm: Path) -> None:
     _edit(warm / "chapters/zh-Hant/01-jobs.qmd", '#| tbl-cap: "各產業的自動化暴露"', '#| tbl-cap: "各產業"')
     assert _render(warm).executed == ["zh-Hant/01-jobs.qmd"]
+
+
+def test_kernels_start_only_for_the_chapters_that_will_run(warm: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list[int] = []
+    prepare = KernelPool.prepare
+    monkeypatch.setattr(KernelPool, "prepare", lambda pool, count: (started.append(count), prepare(pool, count)))
+    project = Project(warm)
+    assert embedded.expected_runs(project, BuildCache(warm), "python3") == 0
+    chapter = warm / "chapters/zh-Hant/01-jobs.qmd"
+    _edit(chapter, "更多內容見", "更多的內容見")  # prose: nothing runs, no kernel starts
+    assert embedded.expected_runs(Project(warm), BuildCache(warm), "python3") == 0
+    assert _render(warm).executed == []
+    assert started == [0]
+    _edit(chapter, *CODE_EDIT)
+    assert embedded.expected_runs(Project(warm), BuildCache(warm), "python3") == 1
+    _edit(warm / "data/exposure.csv", "All industries,0.25", "All industries,0.24")  # read by 01-jobs
+    _edit(warm / "data/statistics.csv", "Executive Summary", "Executive summary")  # read by two chapters
+    assert embedded.expected_runs(Project(warm), BuildCache(warm), "python3") == 2
+    assert embedded.expected_runs(Project(warm), BuildCache(warm, enabled=False), "python3") >= 3  # --force
 
 
 def test_data_read_through_pandas_reruns_only_its_reader(warm: Path) -> None:

@@ -27,7 +27,14 @@ from reportkit.chapters.reader import Chapter, translation_source_hash
 from reportkit.checks.findings import Finding, Severity
 from reportkit.checks.runner import run_checks, start_workers
 from reportkit.config.project import ChapterEntry, Project
-from reportkit.errors import BibliographyError, ChapterSyntaxError, ChecksFailedError, EditionError, did_you_mean
+from reportkit.errors import (
+    BibliographyError,
+    ChapterSyntaxError,
+    ChecksFailedError,
+    EditionError,
+    ReportkitError,
+    did_you_mean,
+)
 from reportkit.execution.cache import (
     BuildCache,
     Published,
@@ -51,7 +58,7 @@ from reportkit.outputs.publishing import publish, staging_dir
 from reportkit.outputs.revisions import previous_edition_tag
 from reportkit.outputs.website import SiteWriter
 from reportkit.stopwatch import Stopwatch
-from reportkit.textfile import write_if_changed
+from reportkit.textfile import normalize, read_text, write_if_changed
 from reportkit.tools import git, pagefind, pandoc
 from reportkit.tools.typst import FONT_PATH_ENV
 from reportkit.workers import workers
@@ -62,6 +69,7 @@ FORMATS = frozenset({"html", "pdf"})
 CHANGES_PAGE = "changes.html"  # "what changed", when a previous edition is tagged
 STATISTICS_TABLE_CALL = "statistics_table("
 STATISTIC_USAGE = "statistic-usage.json"  # in the cache folder: which chapters use each statistic
+CHAPTER_KEYS = "chapter-keys"  # in the cache: each chapter file's text and execution key (`expected_runs`)
 
 
 @dataclass
@@ -147,6 +155,55 @@ def _cached_execution(project: Project, cache: BuildCache, key: str) -> Executed
     return None
 
 
+def _chapter_keys(project: Project, jobs: list[Job], keys: dict[int, str]) -> dict[str, list[str]]:
+    """What `expected_runs` reads at the next build: per chapter file (relative to the root), its
+    language, the hash of its text, its execution key and, for a generated language, its origin's
+    file."""
+    by_name = {(job.language.code, job.entry.name): job for job in jobs}
+    record: dict[str, list[str]] = {}
+    for job in jobs:
+        origin = ""
+        if project.is_generated(job.language):
+            source = by_name.get((project.origin(job.language).code, job.entry.name))
+            origin = source.chapter.path.relative_to(project.root).as_posix() if source else ""
+        record[job.chapter.path.relative_to(project.root).as_posix()] = [
+            job.language.code, digest(job.chapter.text), keys[id(job)], origin]
+    return record
+
+
+def expected_runs(project: Project, cache: BuildCache, kernel: str) -> int:
+    """How many chapters this build will run, told before the project is validated, so that only
+    the kernels needed start while it validates (a kernel costs about half a second of CPU). The
+    last build recorded each chapter file's text and execution key: a file with that text has
+    that key; an edited file is parsed for its key (the parse is memoized, validating does not
+    repeat it). A key runs unless its cache entry is sound with every file it read unchanged; a
+    generated language's chapter runs when its origin's does. Only a forecast (the count is
+    exact unless the chapter list, the glossary or a parse error changed): `execute_chapters`
+    decides, and starts the kernels it still needs."""
+    record = cache.get_json("site", CHAPTER_KEYS)
+    if not isinstance(record, dict) or not record:
+        return len(project.languages) * 100  # no record (a first build, --force): every chapter may run
+    runs: dict[str, bool] = {}
+    env = environment()
+    for path, entry in record.items():
+        try:
+            code, text_hash, key, origin = (str(part) for part in entry)
+        except (TypeError, ValueError):
+            return len(record)
+        if not origin:
+            try:
+                text = normalize(read_text(project.root / path, ChapterSyntaxError))
+                if digest(text) != text_hash:
+                    key = execution_key(chapter_mod.parse(project.root / path, text), project.root, code, kernel,
+                                        env)
+            except ReportkitError:
+                runs[path] = True  # validating reports it
+                continue
+        runs[path] = _cached_execution(project, cache, key) is None
+    origins = {path: str(record[path][3]) for path in runs}
+    return sum(ran or bool(origins[path] and runs.get(origins[path], True)) for path, ran in runs.items())
+
+
 def kernel_pool(project: Project) -> KernelPool:
     """A pool of kernels for `project`'s chapters (none started yet)."""
     usage = BuildCache(project.root).folder / STATISTIC_USAGE
@@ -180,6 +237,7 @@ def execute_chapters(project: Project, jobs: list[Job], cache: BuildCache, notif
         results[id(job)] = result
         notify(job.language.code, job.entry.name, "executed")
 
+    cache.put_json("site", CHAPTER_KEYS, _chapter_keys(project, jobs, keys))
     write_if_changed(Path(env[USAGE_ENV]),
                      json.dumps(statistic_usage(project), ensure_ascii=False, sort_keys=True, indent=1))
     execute_all([(job.chapter, job.language) for job in to_run], root, workers(), done, env,
@@ -242,7 +300,8 @@ def render(project: Project, progress: Progress | None = None,
     plans: list[tuple[Language, list[Job], dict[str, Target]]] = []
     own_kernels = kernels is None
     kernels = kernels or kernel_pool(project)
-    kernels.prepare(workers())  # the kernels start while the project is validated
+    # the kernels the chapters to run need start while the project is validated
+    kernels.prepare(min(workers(), expected_runs(project, cache, kernels.spec[2])))
     try:
         with stage("validate"):
             project.validate()
