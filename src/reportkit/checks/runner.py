@@ -7,6 +7,7 @@ import json
 import multiprocessing
 import multiprocessing.context
 import multiprocessing.forkserver
+import threading
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -174,17 +175,19 @@ class PageCache:
 
 
 def check_site(project: Project, registry: Registry, output: Path | None = None, pdfs: bool = True,
-               cache: BuildCache | None = None) -> tuple[list[Finding], dict[str, dict[str, PageReport]]]:
+               cache: BuildCache | None = None, checked: dict[str, LanguageResult] | None = None,
+               ) -> tuple[list[Finding], dict[str, dict[str, PageReport]]]:
     """Every built page (and PDF, with `pdfs`) in `output` (default: the published site).
     With `cache`, a page or PDF whose findings are stored there (the same bytes, read by the same
     rules) is not read again. Each language is checked on its own; when several languages have
     files to read and there are several cores, in parallel processes (reading HTML and PDFs is
-    CPU-bound Python)."""
+    CPU-bound Python). `checked`: the languages already checked (`LanguageChecks`)."""
     output = output or project.output_dir
     pages_cache = PageCache(project, cache) if cache is not None else None
     check = functools.partial(_check_language, project, registry, output, pdfs, pages_cache)
     codes = [language.code for language in project.languages]
-    results = {code: check(code, True) for code in codes} if pages_cache else {}
+    results: dict[str, LanguageResult | None] = dict(checked or {})
+    results.update((code, check(code, True)) for code in codes if code not in results and pages_cache)
     to_read = [code for code in codes if results.get(code) is None]
     processes = min(len(to_read), workers())
     if processes > 1:
@@ -222,6 +225,52 @@ def start_workers(project: Project) -> None:
 
 
 LanguageResult = tuple[list[Finding], dict[str, PageReport] | None]
+
+
+class LanguageChecks:
+    """The checks of each language's pages and PDF in a build's `output`, run while the build
+    goes on: `run(code)` once that language's pages and PDF are written (findings all in the
+    cache cost nothing; otherwise the files are read here, or, while another language is read,
+    in a worker process: reading is CPU-bound Python), then `run_checks(..., checked=checks.results)`.
+    Each language's result is what `check_site` would find, as the files are the same."""
+
+    def __init__(self, project: Project, output: Path, pdfs: bool, cache: BuildCache):
+        self.project, self.output, self.pdfs = project, output, pdfs
+        self.pages_cache = PageCache(project, cache)
+        self.results: dict[str, LanguageResult] = {}
+        self._pool: ProcessPoolExecutor | None = None
+        self._reading = 0  # languages being read now
+        self._lock = threading.Lock()
+
+    def run(self, code: str) -> None:
+        try:
+            registry = self.project.registry
+        except ReportkitError:
+            return  # run_checks reports it, and checks no page
+        check = functools.partial(_check_language, self.project, registry, self.output, self.pdfs, self.pages_cache)
+        result = check(code, True)
+        if result is None:
+            with self._lock:
+                alone = not self._reading  # no other language is being read: read here
+                self._reading += 1
+                if not alone and self._pool is None:
+                    _ = self.project.chapters  # read here, once: the workers get them with the pickled project
+                    self._pool = ProcessPoolExecutor(workers(), mp_context=_worker_context())
+                pool = self._pool
+            try:
+                result = check(code) if alone or pool is None else pool.submit(check, code).result()
+            finally:
+                with self._lock:
+                    self._reading -= 1
+        assert result is not None
+        with self._lock:
+            self.results[code] = result
+
+    def close(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown()
 
 
 def _check_language(project: Project, registry: Registry, output: Path, pdfs: bool, cache: PageCache | None,
@@ -393,13 +442,14 @@ def check_built(project: Project) -> list[Finding]:
 
 
 def run_checks(project: Project, output: Path | None = None, pdfs: bool = True,
-               cache: BuildCache | None = None) -> list[Finding]:
+               cache: BuildCache | None = None, checked: dict[str, LanguageResult] | None = None) -> list[Finding]:
     """Every rule on the sources and on the site built in `output` (default: the published
     site, which is then also checked for being up to date with the sources); `pdfs=False`
     leaves the PDFs out (a render that did not rebuild them). With `cache`, the findings of a
     page or PDF already read with the same bytes and the same rule inputs are taken from it (the
     rules across pages and on the sources always run). Findings about typed text are
-    reported once, at the chapter line they come from."""
+    reported once, at the chapter line they come from. `checked`: the languages whose pages and
+    PDF were already checked, as `check_site` would (`LanguageChecks`)."""
     findings, registry, bibliography = check_sources(project)
     findings += check_translations(project)
     if bibliography is not None:
@@ -408,7 +458,7 @@ def run_checks(project: Project, output: Path | None = None, pdfs: bool = True,
         findings += check_built(project)
     if registry is not None:
         findings += check_forecasts(project, registry)
-        site_findings, pages = check_site(project, registry, output, pdfs, cache)
+        site_findings, pages = check_site(project, registry, output, pdfs, cache, checked)
         findings += site_findings
         findings += check_usage(project, registry, pages)
     return sorted(set(at_source(project, findings)))

@@ -25,7 +25,7 @@ from reportkit.chapters import reader as chapter_mod
 from reportkit.chapters.generated import generate
 from reportkit.chapters.reader import Chapter, translation_source_hash
 from reportkit.checks.findings import Finding, Severity
-from reportkit.checks.runner import run_checks, start_workers
+from reportkit.checks.runner import LanguageChecks, run_checks, start_workers
 from reportkit.config.project import ChapterEntry, Project
 from reportkit.errors import (
     BibliographyError,
@@ -478,11 +478,27 @@ def render(project: Project, progress: Progress | None = None,
         pdfs = {f"book {number}": (book, ()) for number, book in enumerate(books)}
         written = [*pages, "common"]
         ready = {"pages ready": (partial(pages_ready, staging), [*written, *pdfs])} if pages_ready else {}
-        run_in_order({**pages, "common": (common, ()), **ready, "notebooks": (notebooks, ["common"]),
-                      **({"search index": (search_index, written)} if "html" in formats else {}), **pdfs},
-                     workers())
+        # each language's pages and PDF are checked as soon as they are written, while the build
+        # goes on (books, search index), not after everything
+        checks = LanguageChecks(project, staging, "pdf" in formats, cache)
+
+        def check(code: str) -> None:
+            with stage("check"):
+                checks.run(code)
+
+        checked = {f"check {language.code}": (partial(check, language.code),
+                                               [name for name in (f"pages {number}", f"book {number}")
+                                                if name in pages or name in pdfs])
+                   for number, (language, _, _) in enumerate(plans)}
+        try:
+            run_in_order({**pages, "common": (common, ()), **ready, "notebooks": (notebooks, ["common"]),
+                          **({"search index": (search_index, written)} if "html" in formats else {}), **pdfs,
+                          **checked}, workers())
+        finally:
+            checks.close()
         with stage("check"):
-            report.findings = run_checks(project, staging, pdfs="pdf" in formats, cache=cache)
+            report.findings = run_checks(project, staging, pdfs="pdf" in formats, cache=cache,
+                                         checked=checks.results)
         # a format this render did not build and that was never built is missing, not wrong
         errors = [f for f in report.findings if f.severity is Severity.ERROR and f.rule != "site-missing"]
         if errors and not allow_findings:
