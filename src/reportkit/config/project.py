@@ -280,13 +280,14 @@ class Project:
     def claims(self) -> Claims:
         return Claims.load(self.data_dir)
 
-    def validate(self) -> None:
-        """Everything that can be checked before any chapter runs."""
+    def validate(self, memo: Path | None = None) -> None:
+        """Everything that can be checked before any chapter runs (`memo`: a folder where the
+        bibliography's reading by pandoc is kept between runs)."""
         from reportkit.evidence.bibliography import check_with_pandoc
 
         self.chapters  # noqa: B018 - loads and cross-checks every profile
         bib = self.bibliography
-        check_with_pandoc(bib.path)
+        check_with_pandoc(bib.path, memo)
         self.registry.check_sources(bib.keys)
         for table in sorted(self.data_dir.glob("*.csv")):  # what chapters read must be text too
             read_text(table, RegistryError)
