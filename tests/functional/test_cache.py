@@ -11,6 +11,7 @@ import pytest
 from reportkit.config.project import Project
 from reportkit.engine import embedded
 from reportkit.errors import ChapterExecutionError
+from reportkit.evidence import bibliography
 from reportkit.execution.cache import BuildCache
 from reportkit.execution.kernel import KernelPool
 from reportkit.outputs import notebooks
@@ -132,6 +133,23 @@ def test_kernels_start_only_for_the_chapters_that_will_run(warm: Path, monkeypat
     _edit(warm / "data/statistics.csv", "Executive Summary", "Executive summary")  # read by two chapters
     assert embedded.expected_runs(Project(warm), BuildCache(warm), "python3") == 2
     assert embedded.expected_runs(Project(warm), BuildCache(warm, enabled=False), "python3") >= 3  # --force
+
+
+def test_an_unchanged_bibliography_is_not_read_by_pandoc_again(warm: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    read: list[Path] = []
+    csl_json = bibliography._csl_json
+
+    def counted(path: Path, content: str) -> str:
+        read.append(path)
+        return csl_json(path, content)
+
+    monkeypatch.setattr(bibliography, "_csl_json", counted)  # this process has not read it yet
+    _edit(warm / "chapters/zh-Hant/01-jobs.qmd", "更多內容見", "更多的內容見")
+    _render(warm)  # validation and the check both take it from the cache
+    assert read == []
+    _edit(warm / "bib/references.bib", "@", "\n@")
+    _render(warm)
+    assert len(read) == 1
 
 
 def test_data_read_through_pandas_reruns_only_its_reader(warm: Path) -> None:

@@ -31,7 +31,14 @@ from reportkit.evidence.bibliography import Bibliography, check_with_pandoc
 from reportkit.evidence.claims import CLAIMS_FILE
 from reportkit.evidence.quotes import numbers_in, supports
 from reportkit.evidence.registry import QUOTED_STATUSES, Registry, recompute
-from reportkit.execution.cache import BuildCache, digest, environment, file_hash, sources_fingerprint
+from reportkit.execution.cache import (
+    BIBLIOGRAPHY_MEMO,
+    BuildCache,
+    digest,
+    environment,
+    file_hash,
+    sources_fingerprint,
+)
 from reportkit.i18n import LANGUAGES, Language
 from reportkit.outputs.book import pdf_name
 from reportkit.workers import workers
@@ -48,7 +55,9 @@ def _error_finding(project: Project, rule: str, err: ReportkitError) -> Finding:
     return Finding(_rel(project, err.path) if err.path else "reportkit", err.line or 0, rule, err.message)
 
 
-def check_sources(project: Project) -> tuple[list[Finding], Registry | None, Bibliography | None]:
+def check_sources(project: Project, memo: Path | None = None,
+                  ) -> tuple[list[Finding], Registry | None, Bibliography | None]:
+    """The rules on the sources (`memo`: where pandoc's reading of the bibliography is kept)."""
     findings: list[Finding] = []
     registry: Registry | None = None
     bibliography: Bibliography | None = None
@@ -58,7 +67,7 @@ def check_sources(project: Project) -> tuple[list[Finding], Registry | None, Bib
         findings.append(_error_finding(project, "registry-invalid", err))
     try:
         bibliography = project.bibliography
-        check_with_pandoc(bibliography.path)
+        check_with_pandoc(bibliography.path, memo)
     except ReportkitError as err:
         findings.append(_error_finding(project, "bib-malformed", err))
         bibliography = None
@@ -450,7 +459,7 @@ def run_checks(project: Project, output: Path | None = None, pdfs: bool = True,
     rules across pages and on the sources always run). Findings about typed text are
     reported once, at the chapter line they come from. `checked`: the languages whose pages and
     PDF were already checked, as `check_site` would (`LanguageChecks`)."""
-    findings, registry, bibliography = check_sources(project)
+    findings, registry, bibliography = check_sources(project, cache.memo(BIBLIOGRAPHY_MEMO) if cache else None)
     findings += check_translations(project)
     if bibliography is not None:
         findings += check_claims(project)

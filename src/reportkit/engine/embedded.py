@@ -36,6 +36,7 @@ from reportkit.errors import (
     did_you_mean,
 )
 from reportkit.execution.cache import (
+    BIBLIOGRAPHY_MEMO,
     BuildCache,
     Published,
     digest,
@@ -69,7 +70,6 @@ FORMATS = frozenset({"html", "pdf"})
 CHANGES_PAGE = "changes.html"  # "what changed", when a previous edition is tagged
 STATISTICS_TABLE_CALL = "statistics_table("
 STATISTIC_USAGE = "statistic-usage.json"  # in the cache folder: which chapters use each statistic
-BIBLIOGRAPHY_MEMO = "bibliography"  # in the cache folder: pandoc's reading of the bibliography, by content
 CHAPTER_KEYS = "chapter-keys"  # in the cache: each chapter file's text and execution key (`expected_runs`)
 
 
@@ -305,7 +305,7 @@ def render(project: Project, progress: Progress | None = None,
     kernels.prepare(min(workers(), expected_runs(project, cache, kernels.spec[2])))
     try:
         with stage("validate"):
-            project.validate(cache.folder / BIBLIOGRAPHY_MEMO if cache.enabled else None)
+            project.validate(cache.memo(BIBLIOGRAPHY_MEMO))
             generate(project)
             bib_keys = project.bibliography.keys
             for language in project.languages:
