@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from reportkit.checks.runner import run_checks
+from reportkit.checks.runner import check_site, run_checks
 from reportkit.config.project import Project
 from reportkit.engine import embedded
+from reportkit.execution.cache import BuildCache
 from reportkit.workers import WORKERS_ENV
 
 WAIT = 60  # seconds the fake search index waits for the check before it gives up
@@ -39,3 +40,17 @@ def test_a_language_is_checked_while_the_search_index_is_made(mini_with_site: Pa
     report = embedded.render(Project(mini_with_site), allow_findings=True)
     assert {f.rule for f in report.findings if "4321" in f.message} == {"typed-number"}
     assert report.findings == run_checks(Project(mini_with_site))  # what a check of the published site finds
+
+
+@pytest.mark.parametrize("in_workers", [False, True])
+def test_a_language_checked_early_is_checked_as_check_site_does(mini_with_site: Path, in_workers: bool) -> None:
+    project = Project(mini_with_site)
+    checks = embedded.LanguageChecks(project, project.output_dir, True, BuildCache(mini_with_site, enabled=False))
+    checks.in_workers = in_workers  # a worker process, as with several languages on several cores
+    try:
+        checks.run("zh-Hant")
+    finally:
+        checks.close()
+    findings, pages = check_site(project, project.registry)
+    assert checks.results["zh-Hant"][0] == findings
+    assert checks.results["zh-Hant"][1] == pages["zh-Hant"]

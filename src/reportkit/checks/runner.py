@@ -239,8 +239,9 @@ LanguageResult = tuple[list[Finding], dict[str, PageReport] | None]
 class LanguageChecks:
     """The checks of each language's pages and PDF in a build's `output`, run while the build
     goes on: `run(code)` once that language's pages and PDF are written (findings all in the
-    cache cost nothing; otherwise the files are read here, or, while another language is read,
-    in a worker process: reading is CPU-bound Python), then `run_checks(..., checked=checks.results)`.
+    cache cost nothing; otherwise the files are read in a worker process, CPU-bound Python off
+    the build's threads, or here when the project has one language or the machine one core),
+    then `run_checks(..., checked=checks.results)`.
     Each language's result is what `check_site` would find, as the files are the same."""
 
     def __init__(self, project: Project, output: Path, pdfs: bool, cache: BuildCache):
@@ -248,8 +249,10 @@ class LanguageChecks:
         self.pages_cache = PageCache(project, cache)
         self.results: dict[str, LanguageResult] = {}
         self._pool: ProcessPoolExecutor | None = None
-        self._reading = 0  # languages being read now
         self._lock = threading.Lock()
+        # as check_site: in worker processes when several languages may be read at once (their
+        # server, started by `start_workers`, has imported the readers), else in this process
+        self.in_workers = min(len(project.languages), workers()) > 1
 
     def run(self, code: str) -> None:
         try:
@@ -259,18 +262,15 @@ class LanguageChecks:
         check = functools.partial(_check_language, self.project, registry, self.output, self.pdfs, self.pages_cache)
         result = check(code, True)
         if result is None:
-            with self._lock:
-                alone = not self._reading  # no other language is being read: read here
-                self._reading += 1
-                if not alone and self._pool is None:
-                    _ = self.project.chapters  # read here, once: the workers get them with the pickled project
-                    self._pool = ProcessPoolExecutor(workers(), mp_context=_worker_context())
-                pool = self._pool
-            try:
-                result = check(code) if alone or pool is None else pool.submit(check, code).result()
-            finally:
+            if not self.in_workers:
+                result = check(code)
+            else:
                 with self._lock:
-                    self._reading -= 1
+                    if self._pool is None:
+                        _ = self.project.chapters  # read here, once: the workers get them with the pickled project
+                        self._pool = ProcessPoolExecutor(workers(), mp_context=_worker_context())
+                    pool = self._pool
+                result = pool.submit(check, code).result()
         assert result is not None
         with self._lock:
             self.results[code] = result
