@@ -8,7 +8,8 @@ from pathlib import Path
 
 from reportkit.chapters.reader import parse
 from reportkit.config.project import Project
-from reportkit.execution.kernel import Executed, KernelPool, execute_all, plain_value
+from reportkit.execution.kernel import KernelPool, execute_all
+from reportkit.execution.results import Executed, plain_value
 
 from ..conftest import FIXTURES, copy_project
 

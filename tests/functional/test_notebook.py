@@ -14,7 +14,7 @@ from reportkit.api.stats import DATA_ENV, LANG_ENV, current_language
 from reportkit.chapters.reader import INLINE, Chapter, InlineExpression, parse
 from reportkit.config.project import ROOT_ENV
 from reportkit.execution.cache import sources_fingerprint
-from reportkit.execution.kernel import Executed
+from reportkit.execution.results import Executed
 from reportkit.i18n import LANGUAGES
 from reportkit.outputs.notebooks import INLINE_TAG, from_text, notebook_bytes, published_notebook, to_text
 

@@ -33,6 +33,19 @@ def test_kernel_import_does_not_load_the_build() -> None:
     assert sorted(loaded & set(HEAVY)) == []
 
 
+# the kernels' machinery, and jupytext, which loads jupyter_client: importing the build (all a no-op
+# render does) must not load them; they load where a chapter runs or a notebook is written
+KERNEL_MACHINERY = ("jupyter_client", "nbclient", "jupytext", "zmq")
+
+
+def test_build_import_does_not_load_the_kernels() -> None:
+    code = "import reportkit.engine.embedded, sys; print(' '.join(sorted(sys.modules)))"
+    loaded = set(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                                cwd=PACKAGE.parent).stdout.split())
+    assert "reportkit.markdown.assembler" in loaded  # the probe did import the build
+    assert sorted(loaded & set(KERNEL_MACHINERY)) == []
+
+
 def _module(path: Path) -> str:
     parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)

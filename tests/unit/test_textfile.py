@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from reportkit.errors import RegistryError
-from reportkit.execution.kernel import Executed
+from reportkit.execution.results import Executed
 from reportkit.textfile import decode, read_text
 from reportkit.tools import strip_ansi
 

@@ -17,6 +17,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reportkit.api import chartlabels
 from reportkit.api.stats import localized_field
@@ -46,7 +47,7 @@ from reportkit.execution.cache import (
     site_fingerprint,
     sources_fingerprint,
 )
-from reportkit.execution.kernel import DEFAULT_KERNEL, Executed, KernelPool, execute_all
+from reportkit.execution.results import Executed
 from reportkit.i18n import Language
 from reportkit.markdown.assembler import Assembler, Target, targets
 from reportkit.outputs import archive as archive_mod
@@ -54,7 +55,6 @@ from reportkit.outputs.book import build_timestamp, chapter_heading, pdf_name, r
 from reportkit.outputs.changes import to_markdown
 from reportkit.outputs.citation import citation_section
 from reportkit.outputs.editions import EditionDiff, compare
-from reportkit.outputs.notebooks import write_published
 from reportkit.outputs.publishing import publish, staging_dir
 from reportkit.outputs.revisions import previous_edition_tag
 from reportkit.outputs.website import SiteWriter
@@ -63,6 +63,9 @@ from reportkit.textfile import normalize, read_text, write_if_changed
 from reportkit.tools import git, pagefind, pandoc
 from reportkit.tools.typst import FONT_PATH_ENV
 from reportkit.workers import workers
+
+if TYPE_CHECKING:  # imported where used: jupyter_client and nbclient cost a no-op render a quarter of its time
+    from reportkit.execution.kernel import KernelPool
 
 Progress = Callable[[str, str, str], None]  # (language, chapter or file name, event)
 Page = pandoc.Document | tuple[str, str]  # an HTML page to convert, or its (toc, body) from the cache
@@ -207,6 +210,8 @@ def expected_runs(project: Project, cache: BuildCache, kernel: str) -> int:
 
 def kernel_pool(project: Project) -> KernelPool:
     """A pool of kernels for `project`'s chapters (none started yet)."""
+    from reportkit.execution.kernel import DEFAULT_KERNEL, KernelPool
+
     usage = BuildCache(project.root).folder / STATISTIC_USAGE
     return KernelPool(project.root, {USAGE_ENV: str(usage)}, project.config.jupyter or DEFAULT_KERNEL)
 
@@ -216,6 +221,8 @@ def execute_chapters(project: Project, jobs: list[Job], cache: BuildCache, notif
     """Each job's execution: from the cache when its code cells, inline expressions, language,
     environment and every file it read last time are unchanged (`execution_key`: a prose edit
     runs nothing); else run on `kernels` (and cached)."""
+    from reportkit.execution.kernel import execute_all
+
     results: dict[int, Executed] = {}
     root, env, kernel = kernels.spec
     keys = {id(job): execution_key(job.chapter, root, job.language.code, kernel, environment())
@@ -463,6 +470,8 @@ def render(project: Project, progress: Progress | None = None,
                 site.write_common()
 
         def notebooks() -> None:  # they are added to the datapackage that `common` writes
+            from reportkit.outputs.notebooks import write_published
+
             with stage("site"):
                 write_published(staging, [(job.chapter, job.entry, job.language, executed[id(job)])
                                           for job in all_jobs], staging / "data" / "datapackage.json", cache)

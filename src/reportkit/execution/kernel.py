@@ -27,7 +27,6 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +41,7 @@ from reportkit.api.charts import ENGINE_ENV
 from reportkit.chapters.reader import Chapter
 from reportkit.config.model import DEFAULT_CELL_TIMEOUT
 from reportkit.errors import ChapterExecutionError, raised_in_code
+from reportkit.execution.results import Executed
 from reportkit.i18n import Language
 from reportkit.tools import strip_ansi
 
@@ -73,29 +73,6 @@ STARTUP_TIMEOUT = 60  # seconds a kernel may take to answer its first request (n
 OUTPUT_LIMIT = 10_000_000  # characters of output one cell may put on a page (its JSON form)
 
 
-@dataclass
-class Executed:
-    """What running a chapter produced."""
-
-    outputs: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # cell index -> outputs
-    inline: dict[str, dict[str, Any]] = field(default_factory=dict)  # key -> MIME bundle
-    reads: list[str] = field(default_factory=list)  # project files read, relative to the root
-
-    def to_json(self) -> dict[str, Any]:
-        return {"outputs": {str(k): v for k, v in self.outputs.items()}, "inline": self.inline, "reads": self.reads}
-
-    @classmethod
-    def from_json(cls, data: Any) -> Executed:
-        """The inverse of :meth:`to_json`; ValueError when `data` does not have its shape."""
-        try:
-            outputs = {int(k): [dict(o) for o in v] for k, v in data["outputs"].items()}
-            inline = {str(k): dict(v) for k, v in data["inline"].items()}
-            reads = [p for p in data["reads"] if isinstance(p, str)]
-        except (KeyError, TypeError, ValueError, AttributeError) as err:
-            raise ValueError(f"not an execution record: {err}") from None
-        return cls(outputs, inline, reads)
-
-
 def _error_line(traceback: list[str], first_code_line: int) -> int:
     text = strip_ansi("\n".join(traceback))
     for match in re.finditer(r"Cell In\[\d+\], line (\d+)", text):
@@ -107,22 +84,6 @@ def one_line(message: str, limit: int = 300) -> str:
     """An exception message as one line (its first non-empty one), for `file:line: message`."""
     first = next((line.strip() for line in strip_ansi(message).splitlines() if line.strip()), "")
     return first if len(first) <= limit else first[: limit - 1] + "…"
-
-
-def plain_value(bundle: dict[str, Any]) -> str:
-    """An inline value as Markdown: `text/markdown` if offered, else the plain text
-    (a string's repr unquoted, as Quarto does)."""
-    if "text/markdown" in bundle:
-        return str(bundle["text/markdown"])
-    text = str(bundle.get("text/plain", ""))
-    if text[:1] in "'\"":
-        try:
-            value = ast.literal_eval(text)
-        except (ValueError, SyntaxError):
-            return text
-        if isinstance(value, str):
-            return value
-    return text
 
 
 class Kernel:

@@ -20,7 +20,7 @@ from reportkit.api.charts import DATA_HREF
 from reportkit.chapters.reader import HEADING, XREF, Cell, Chapter, Markdown
 from reportkit.config.project import ChapterEntry, relative_href
 from reportkit.errors import ChapterSyntaxError
-from reportkit.execution.kernel import Executed, plain_value
+from reportkit.execution.results import Executed, plain_value
 from reportkit.i18n import Language
 from reportkit.markup import escape_markdown
 

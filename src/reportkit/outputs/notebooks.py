@@ -53,7 +53,7 @@ from reportkit.chapters.reader import parse as parse_chapter
 from reportkit.config.project import ChapterEntry, Project
 from reportkit.errors import ChapterSyntaxError, NotebookError
 from reportkit.execution.cache import BuildCache, digest, environment
-from reportkit.execution.kernel import Executed, plain_value
+from reportkit.execution.results import Executed, plain_value
 from reportkit.i18n import Language
 
 Notebook = Any  # nbformat's NotebookNode (a dict with attribute access; nbformat has no types)

@@ -15,7 +15,6 @@ from reportkit.config.project import ChapterEntry, Project, relative_href
 from reportkit.evidence.datapackage import publish_datasets
 from reportkit.i18n import Language
 from reportkit.outputs.archive import EditionNav
-from reportkit.outputs.notebooks import NOTEBOOKS_DIR, notebook_name
 from reportkit.outputs.provenance import ProvenanceNotes
 
 VEGA_BUNDLE = "vega.js"  # Vega, Vega-Lite and Vega-Embed, one script for every chart (see vega_bundle)
@@ -109,6 +108,9 @@ class SiteWriter:
 
     def write_page(self, language: Language, entry: ChapterEntry, toc: str, body: str,
                    notice: str | None = None) -> Path:
+        # here, not at the top: the notebooks module loads jupytext (and jupyter_client with it)
+        from reportkit.outputs.notebooks import NOTEBOOKS_DIR, notebook_name
+
         links = self._links(language, entry.page(language.code))
         position = self.project.chapters.index(entry)
         pages = {lang.code: entry.page(lang.code) for lang in self.project.languages}
