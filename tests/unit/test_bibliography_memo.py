@@ -8,6 +8,7 @@ import pytest
 
 from reportkit.errors import BibliographyError
 from reportkit.evidence import bibliography
+from reportkit.execution.cache import BuildCache
 from reportkit.tools import pandoc
 
 ENTRY = "@book{k1, title = {A title}, author = {Doe, Jane}, year = {2024}}\n"
@@ -22,7 +23,7 @@ def test_an_unchanged_bibliography_is_read_by_pandoc_once(tmp_path: Path, monkey
         return run(args, *rest, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(pandoc, "run", counted)
-    bib, memo = tmp_path / "references.bib", tmp_path / "memo"
+    bib, memo = tmp_path / "references.bib", BuildCache(tmp_path)
     bib.write_text(ENTRY, encoding="utf-8")
     first = bibliography.check_with_pandoc(bib, memo)
     assert [item["id"] for item in first] == ["k1"]
@@ -35,10 +36,10 @@ def test_an_unchanged_bibliography_is_read_by_pandoc_once(tmp_path: Path, monkey
 
 
 def test_a_malformed_bibliography_is_not_kept(tmp_path: Path) -> None:
-    bib, memo = tmp_path / "references.bib", tmp_path / "memo"
+    bib, memo = tmp_path / "references.bib", BuildCache(tmp_path)
     bib.write_text(ENTRY + "@book{k3, title = {unclosed\n", encoding="utf-8")
     for _ in range(2):
         bibliography._csl_json.cache_clear()
         with pytest.raises(BibliographyError):
             bibliography.check_with_pandoc(bib, memo)
-    assert not any(memo.glob("*.json"))
+    assert not any(memo.folder.rglob("*.json"))

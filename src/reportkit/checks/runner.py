@@ -31,14 +31,7 @@ from reportkit.evidence.bibliography import Bibliography, check_with_pandoc
 from reportkit.evidence.claims import CLAIMS_FILE
 from reportkit.evidence.quotes import numbers_in, supports
 from reportkit.evidence.registry import QUOTED_STATUSES, Registry, recompute
-from reportkit.execution.cache import (
-    BIBLIOGRAPHY_MEMO,
-    BuildCache,
-    digest,
-    environment,
-    file_hash,
-    sources_fingerprint,
-)
+from reportkit.execution.cache import BuildCache, digest, environment, file_hash, sources_fingerprint
 from reportkit.i18n import LANGUAGES, Language
 from reportkit.outputs.book import pdf_name
 from reportkit.workers import workers
@@ -55,9 +48,9 @@ def _error_finding(project: Project, rule: str, err: ReportkitError) -> Finding:
     return Finding(_rel(project, err.path) if err.path else "reportkit", err.line or 0, rule, err.message)
 
 
-def check_sources(project: Project, memo: Path | None = None,
+def check_sources(project: Project, cache: BuildCache | None = None,
                   ) -> tuple[list[Finding], Registry | None, Bibliography | None]:
-    """The rules on the sources (`memo`: where pandoc's reading of the bibliography is kept)."""
+    """The rules on the sources (`cache`: where pandoc's reading of the bibliography is kept)."""
     findings: list[Finding] = []
     registry: Registry | None = None
     bibliography: Bibliography | None = None
@@ -67,7 +60,7 @@ def check_sources(project: Project, memo: Path | None = None,
         findings.append(_error_finding(project, "registry-invalid", err))
     try:
         bibliography = project.bibliography
-        check_with_pandoc(bibliography.path, memo)
+        check_with_pandoc(bibliography.path, cache)
     except ReportkitError as err:
         findings.append(_error_finding(project, "bib-malformed", err))
         bibliography = None
@@ -459,7 +452,7 @@ def run_checks(project: Project, output: Path | None = None, pdfs: bool = True,
     rules across pages and on the sources always run). Findings about typed text are
     reported once, at the chapter line they come from. `checked`: the languages whose pages and
     PDF were already checked, as `check_site` would (`LanguageChecks`)."""
-    findings, registry, bibliography = check_sources(project, cache.memo(BIBLIOGRAPHY_MEMO) if cache else None)
+    findings, registry, bibliography = check_sources(project, cache)
     findings += check_translations(project)
     if bibliography is not None:
         findings += check_claims(project)

@@ -29,7 +29,7 @@ from reportkit.textfile import read_text
 from reportkit.yamlfile import Lines, line_of
 
 if TYPE_CHECKING:
-    from reportkit.evidence.bibliography import Bibliography
+    from reportkit.evidence.bibliography import Bibliography, Store
 
 CHAPTERS_DIR = "chapters"
 DATA_DIR = "data"
@@ -280,14 +280,14 @@ class Project:
     def claims(self) -> Claims:
         return Claims.load(self.data_dir)
 
-    def validate(self, memo: Path | None = None) -> None:
-        """Everything that can be checked before any chapter runs (`memo`: a folder where the
-        bibliography's reading by pandoc is kept between runs)."""
+    def validate(self, store: Store | None = None) -> None:
+        """Everything that can be checked before any chapter runs (`store`: where the
+        bibliography's reading by pandoc is kept between runs, the build cache)."""
         from reportkit.evidence.bibliography import check_with_pandoc
 
         self.chapters  # noqa: B018 - loads and cross-checks every profile
         bib = self.bibliography
-        check_with_pandoc(bib.path, memo)
+        check_with_pandoc(bib.path, store)
         self.registry.check_sources(bib.keys)
         for table in sorted(self.data_dir.glob("*.csv")):  # what chapters read must be text too
             read_text(table, RegistryError)

@@ -37,7 +37,6 @@ from reportkit.errors import (
     did_you_mean,
 )
 from reportkit.execution.cache import (
-    BIBLIOGRAPHY_MEMO,
     BuildCache,
     Published,
     digest,
@@ -312,7 +311,7 @@ def render(project: Project, progress: Progress | None = None,
     kernels.prepare(min(workers(), expected_runs(project, cache, kernels.spec[2])))
     try:
         with stage("validate"):
-            project.validate(cache.memo(BIBLIOGRAPHY_MEMO))
+            project.validate(cache)
             generate(project)
             bib_keys = project.bibliography.keys
             for language in project.languages:

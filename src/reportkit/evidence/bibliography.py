@@ -11,6 +11,7 @@ import functools
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 import bibtexparser
 from bibtexparser.exceptions import BlockAbortedException
@@ -70,9 +71,21 @@ def _failure(error: Exception | None, text: str) -> str:
     return next((line.strip() for line in str(error or "").splitlines() if line.strip()), "")
 
 
-def check_with_pandoc(path: Path, memo: Path | None = None) -> list[dict[str, object]]:
-    """Parse the bibliography with pandoc as citeproc will; return its CSL JSON items. `memo`: a
-    folder where pandoc's answer is kept between runs, keyed by the file's bytes and the pandoc
+MEMO_KIND = "bibliography"  # the store's kind of entry: pandoc's readings, by content
+
+
+class Store(Protocol):
+    """Where pandoc's reading is kept between runs: the build cache (execution/cache.py
+    `BuildCache`, a later stage, so named here by what it does)."""
+
+    def get_json(self, kind: str, key: str) -> Any: ...
+
+    def put_json(self, kind: str, key: str, value: Any) -> None: ...
+
+
+def check_with_pandoc(path: Path, store: Store | None = None) -> list[dict[str, object]]:
+    """Parse the bibliography with pandoc as citeproc will; return its CSL JSON items. `store`:
+    where pandoc's answer is kept between runs, keyed by the file's bytes and the pandoc
     executable (its path, size and time), so an unchanged bibliography is not read again (a
     failure is never kept)."""
     import hashlib
@@ -83,29 +96,23 @@ def check_with_pandoc(path: Path, memo: Path | None = None) -> list[dict[str, ob
         content = hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:  # pandoc says what is wrong (a failure is not cached)
         content = ""
-    kept = None
-    if memo is not None and content:
+    key = ""
+    if store is not None and content:
         from reportkit.tools import pandoc
 
         try:
             tool = os.stat(pandoc.executable())
-            name = f"{content}:{pandoc.executable()}:{tool.st_size}:{tool.st_mtime_ns}"
-            kept = memo / f"{hashlib.sha256(name.encode('utf-8')).hexdigest()}.json"
-            text = kept.read_text(encoding="utf-8")
-            items: list[dict[str, object]] = json.loads(text)
-            return items
-        except (OSError, ValueError):
+        except OSError:
             pass
-    text = _csl_json(path, content)
-    if kept is not None:
-        tmp = kept.with_suffix(f".{os.getpid()}.tmp")
-        try:
-            kept.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_text(text, encoding="utf-8")
-            os.replace(tmp, kept)
-        except OSError:  # a memo, not a product: a failed write leaves it missing
-            tmp.unlink(missing_ok=True)
-    items = json.loads(text)
+        else:
+            name = f"{content}:{pandoc.executable()}:{tool.st_size}:{tool.st_mtime_ns}"
+            key = hashlib.sha256(name.encode("utf-8")).hexdigest()
+            kept = store.get_json(MEMO_KIND, key)
+            if isinstance(kept, list) and all(isinstance(item, dict) for item in kept):
+                return kept
+    items: list[dict[str, object]] = json.loads(_csl_json(path, content))
+    if store is not None and key:
+        store.put_json(MEMO_KIND, key, items)
     return items
 
 

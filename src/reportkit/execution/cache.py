@@ -39,7 +39,6 @@ from reportkit.chapters.reader import Chapter
 from reportkit.config.model import profile_file
 
 CACHE_DIR = "_cache"
-BIBLIOGRAPHY_MEMO = "bibliography"  # pandoc's reading of the bibliography, by content (check_with_pandoc)
 
 
 def digest(*parts: str | bytes) -> str:
@@ -172,10 +171,6 @@ class BuildCache:
             return json.loads(self._path(kind, key, ".json").read_bytes())
         except (OSError, ValueError):
             return None
-
-    def memo(self, name: str) -> Path | None:
-        """A folder of the cache where a stage keeps its own records (None with the cache off)."""
-        return self.folder / name if self.enabled else None
 
     def published(self) -> Published | None:
         """What the last build published, if known."""
