@@ -18,7 +18,9 @@ from reportkit.outputs.archive import EditionNav
 from reportkit.outputs.provenance import ProvenanceNotes
 
 VEGA_BUNDLE = "vega.js"  # Vega, Vega-Lite and Vega-Embed, one script for every chart (see vega_bundle)
-ASSETS = ("site.css", "language.js", "charts.js", "provenance.js", "search.js", "favicon.svg", VEGA_BUNDLE)
+VEGA_NOTICES = VEGA_BUNDLE + ".LICENSE.txt"  # the licences of the npm packages in it, published beside it
+ASSETS = ("site.css", "language.js", "charts.js", "provenance.js", "search.js", "favicon.svg", VEGA_BUNDLE,
+          VEGA_NOTICES)
 
 
 @dataclass(frozen=True)
@@ -143,15 +145,21 @@ def vega_bundle() -> str:
     the package, not bundled by each build: bundling costs ~2.4 s of CPU (a cold build's
     largest item outside pandoc, typst and the kernels) and gives the same script for a given
     vl-convert (pinned in pyproject.toml). After upgrading vl-convert, write it again:
-    `python -c "from reportkit.outputs.website import write_vega_bundle; write_vega_bundle()"`
-    (tests/unit/test_vega_bundle.py fails until then)."""
+    `python -c "from reportkit.outputs.website import write_vega_bundle; write_vega_bundle()"`,
+    then its licence notices (see write_vega_bundle); tests/unit/test_vega_bundle.py fails until then."""
     import vl_convert
 
     return str(vl_convert.javascript_bundle())  # type: ignore[call-arg]  # the snippet is optional
 
 
 def write_vega_bundle() -> Path:
-    """Write `assets/vega.js` of the source tree from the installed vl-convert; its path."""
+    """Write `assets/vega.js` of the source tree from the installed vl-convert; its path.
+
+    The bundle keeps no licence comments: `assets/vega.js.LICENSE.txt` (published beside it in
+    every site) lists each npm package in it with its version, licence and licence text. After
+    writing the bundle of a new vl-convert, write the notices again with
+    `python tools/vega_notices.py` (a development tool: it needs npm and the network; the build
+    never runs it). tests/unit/test_vega_bundle.py fails while the notices are stale."""
     path = Path(__file__).parent.parent / "assets" / VEGA_BUNDLE
     path.write_text(vega_bundle(), encoding="utf-8")
     return path
