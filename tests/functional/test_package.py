@@ -40,7 +40,8 @@ def test_wheel_carries_every_package_file(wheel: Path) -> None:
         names = set(archive.namelist())
     assert expected - names == set()
     assert {"reportkit/starters/en/_quarto.yml", "reportkit/templates/page.html",
-            "reportkit/filters/html.lua", "reportkit/assets/site.css"} <= names
+            "reportkit/filters/html.lua", "reportkit/assets/site.css", "reportkit/assets/vega.js",
+            "reportkit/assets/vega.js.LICENSE.txt"} <= names
 
 
 def test_new_render_check_from_the_wheel_in_a_clean_virtualenv(wheel: Path, tmp_path: Path) -> None:

@@ -31,6 +31,8 @@ def test_site_layout(rendered_mini: Path) -> None:
     site = rendered_mini / "_site"
     assert (site / "index.html").is_file()
     assert (site / "assets/site.css").is_file()
+    # the Vega runtime, with the licences of the npm packages in it beside it
+    assert (site / "assets/vega.js").is_file() and (site / "assets/vega.js.LICENSE.txt").is_file()
     for page in PAGES:
         soup = BeautifulSoup((site / "zh-Hant" / page).read_text(encoding="utf-8"), "html.parser")
         assert soup.html is not None and soup.html["lang"] == "zh-Hant-TW"
