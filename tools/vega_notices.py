@@ -119,18 +119,18 @@ def bundled_packages(binary: Path | None = None) -> list[Package]:
     import vl_convert
 
     modules = vendored_modules(binary)
-    newest: dict[str, list[str]] = {}
+    by_name: dict[str, list[str]] = {}
     for key, module in modules.items():
-        newest.setdefault(module.name, []).append(key)
+        by_name.setdefault(module.name, []).append(key)
     default_vl = vl_convert.get_vegalite_versions()[-1]  # VlVersion::default(): the newest
-    (vega_lite,) = [k for k in newest["vega-lite"] if modules[k].version.startswith(default_vl + ".")]
+    (vega_lite,) = [k for k in by_name["vega-lite"] if modules[k].version.startswith(default_vl + ".")]
 
     def resolve(name: str, version: str) -> str:
         return vega_lite if name == "vega-lite" else f"{name}@{version}"
 
     pinned = {"vega": vl_convert.get_vega_version(), "vega-embed": vl_convert.get_vega_embed_version()}
     todo = [vega_lite if name == "vega-lite" else f"{name}@{pinned[name]}" if name in pinned
-            else max(newest[name], key=lambda k: _semver(modules[k].version)) for name in ENTRY]
+            else max(by_name[name], key=lambda k: _semver(modules[k].version)) for name in ENTRY]
     seen: dict[str, Package] = {}
     while todo:
         key = todo.pop()
