@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from reportkit.checks import html_pages, pdf_pages
+from reportkit.checks import html_pages, pdf_pages, runner
 from reportkit.checks.findings import Finding
 from reportkit.checks.runner import run_checks
 from reportkit.config.project import Project
 from reportkit.engine import embedded
 from reportkit.execution.cache import BuildCache
+from reportkit.workers import WORKERS_ENV
 
 from ..conftest import Result
 
@@ -75,6 +76,27 @@ def test_a_data_change_is_found_on_unchanged_pages(mini_with_site: Path, monkeyp
     assert "index.html" in reads
     assert any(f.rule == "stat-value" and f.path.endswith("index.html") for f in after)
     assert after == run_checks(Project(mini_with_site))
+
+
+def test_a_language_read_again_hashes_each_built_file_once(mini_with_site: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A language with a page missing from the cache is looked up there, then read: the files
+    looked up are not hashed a second time."""
+    project = Project(mini_with_site)
+    cache = BuildCache(mini_with_site)
+    run_checks(project, cache=cache)  # every page and the PDF in the cache
+    last = project.output_dir / "zh-Hant" / project.chapters[-1].page("zh-Hant")
+    last.write_bytes(last.read_bytes() + b"\n")  # its findings are not in the cache: the language is read
+    hashed: list[Path] = []
+    file_hash = runner.file_hash
+    monkeypatch.setattr(runner, "file_hash", lambda path: (hashed.append(path), file_hash(path))[1])
+    monkeypatch.setenv(WORKERS_ENV, "1")  # read in this process, where the hashes are counted
+    reads = _reads(monkeypatch)
+    run_checks(Project(mini_with_site), cache=cache)
+    assert reads == [last.name]
+    built = [path for path in hashed if project.output_dir in path.parents]
+    assert len(built) == len(project.chapters) + 1  # the pages and the PDF
+    assert sorted(built) == sorted(set(built))
 
 
 def test_check_command_output_is_the_same_from_the_cache(mini_with_site: Path, run_cli: Callable[..., Result],

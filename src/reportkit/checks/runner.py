@@ -148,7 +148,9 @@ class PageCache:
     """What the page rules found on each built page and PDF, in the build cache: keyed by the
     file's bytes, its place, its language and everything else the rules read (data/, the
     bibliography, the configuration, reportkit and the Python environment), so an unchanged
-    page is not read again and the findings are those of reading it."""
+    page is not read again and the findings are those of reading it. A built file is hashed
+    once: the files checked do not change while they are (a language looked up in the cache
+    first and then read, in this process or in a worker given this object, is not hashed again)."""
 
     def __init__(self, project: Project, cache: BuildCache):
         self.cache = cache
@@ -156,9 +158,13 @@ class PageCache:
         files = sorted(p for p in project.data_dir.rglob("*") if p.is_file())
         files += [root / project.config.bibliography, *sorted(root.glob("_quarto*.yml"))]
         self.rules = digest(environment(), *(digest(_rel(project, p), file_hash(p) or "") for p in files))
+        self.hashes: dict[Path, str] = {}
 
     def key(self, path: Path, *parts: str) -> str:
-        return digest(self.rules, file_hash(path) or "", *parts)
+        sha = self.hashes.get(path)
+        if sha is None:
+            sha = self.hashes[path] = file_hash(path) or ""
+        return digest(self.rules, sha, *parts)
 
     def page(self, key: str) -> PageReport | None:
         try:
