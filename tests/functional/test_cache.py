@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from reportkit import starter
 from reportkit.config.project import Project
 from reportkit.engine import embedded
 from reportkit.errors import ChapterExecutionError
@@ -132,7 +133,20 @@ def test_kernels_start_only_for_the_chapters_that_will_run(warm: Path, monkeypat
     _edit(warm / "data/exposure.csv", "All industries,0.25", "All industries,0.24")  # read by 01-jobs
     _edit(warm / "data/statistics.csv", "Executive Summary", "Executive summary")  # read by two chapters
     assert embedded.expected_runs(Project(warm), BuildCache(warm), "python3") == 2
-    assert embedded.expected_runs(Project(warm), BuildCache(warm, enabled=False), "python3") >= 3  # --force
+    assert embedded.expected_runs(Project(warm), BuildCache(warm, enabled=False), "python3") == 3  # --force
+
+
+def test_with_no_record_every_chapter_file_may_run(tmp_path: Path) -> None:
+    """Before a first build (or with --force) the forecast is the chapter files on disk, a generated
+    language's counted as its origin's (they are not written yet), with nothing parsed."""
+    root = tmp_path / "report"
+    starter.create(root)
+    project = Project(root)
+    assert project.config.reportkit.generated  # zh-Hans, from zh-Hant
+    authored = len(list((root / "chapters/zh-Hant").glob("*.qmd"))) + 1  # and the home page
+    assert not (root / "chapters/zh-Hans").exists()
+    assert embedded.expected_runs(project, BuildCache(root), "python3") == 2 * authored
+    assert "chapters" not in vars(project)  # no profile read, no chapter parsed
 
 
 def test_an_unchanged_bibliography_is_not_read_by_pandoc_again(warm: Path, monkeypatch: pytest.MonkeyPatch) -> None:

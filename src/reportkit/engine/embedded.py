@@ -27,7 +27,7 @@ from reportkit.chapters.generated import generate
 from reportkit.chapters.reader import Chapter, translation_source_hash
 from reportkit.checks.findings import Finding, Severity
 from reportkit.checks.runner import LanguageChecks, run_checks, start_workers
-from reportkit.config.project import ChapterEntry, Project
+from reportkit.config.project import HOME, ChapterEntry, Project
 from reportkit.errors import (
     BibliographyError,
     ChapterSyntaxError,
@@ -174,6 +174,19 @@ def _chapter_keys(project: Project, jobs: list[Job], keys: dict[int, str]) -> di
     return record
 
 
+def chapter_files(project: Project) -> int:
+    """How many chapter files a build of every language may run, counted on disk without reading
+    the profiles or parsing a chapter (it is told before validating): each language's home page
+    and the `.qmd` files of its chapter folder; a generated language, its origin's (its own
+    are written while validating)."""
+    count = 0
+    for language in project.languages:
+        authored = project.origin(language) if project.is_generated(language) else language
+        home = project.root / ChapterEntry(HOME, None, False).source(authored.code)
+        count += home.is_file() + sum(path.is_file() for path in project.chapter_dir(authored).glob("*.qmd"))
+    return count
+
+
 def expected_runs(project: Project, cache: BuildCache, kernel: str) -> int:
     """How many chapters this build will run, told before the project is validated, so that only
     the kernels needed start while it validates (a kernel costs about half a second of CPU). The
@@ -185,7 +198,7 @@ def expected_runs(project: Project, cache: BuildCache, kernel: str) -> int:
     decides, and starts the kernels it still needs."""
     record = cache.get_json("site", CHAPTER_KEYS)
     if not isinstance(record, dict) or not record:
-        return len(project.languages) * 100  # no record (a first build, --force): every chapter may run
+        return chapter_files(project)  # no record (a first build, --force): every chapter may run
     runs: dict[str, bool] = {}
     env = environment()
     for path, entry in record.items():
