@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -48,12 +49,17 @@ def _rewrite_csv(path: Path, change: Callable[[list[dict[str, str]]], list[dict[
 
 
 @pytest.fixture(scope="module")
-def two_editions(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def two_editions(rendered_report: Project, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The report tagged as edition 2025, then a 2026 working tree with a changed, a removed
-    and an added statistic (the added one replaces the removed one in every language)."""
+    and an added statistic (the added one replaces the removed one in every language). It
+    starts with the build cache of the session's report, as an author's working tree has its
+    last build's (git ignores it): what the changes do not touch is reused, not built cold;
+    there is no site yet, so a render builds every page and only the formats it is asked for."""
     root = copy_report(tmp_path_factory.mktemp("editions") / "report")
+    shutil.copytree(rendered_report.root / "_cache", root / "_cache")
     _set_edition(root, 2025)
     _git(root, "init", "-q")
+    (root / ".git" / "info" / "exclude").write_text("/_cache/\n/_site/\n", encoding="utf-8")
     _git(root, "add", "-A")
     _git(root, "commit", "-q", "-m", "edition 2025")
     _git(root, "tag", "edition-2025")
