@@ -75,6 +75,17 @@ def _kernel_cannot_start(p: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REPORTKIT_WORKERS", "1")
 
 
+def _imports_at_kernel_start(p: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kernels import what the mini chapters' cells import (pandas, reportkit, tabulate) as they
+    start (an IPython startup file), not in the chapters' first cells: a 2 s cell limit then times
+    out only the cell that never ends, however busy the machine (an import of pandas alone takes
+    0.7 s of CPU; under pytest-xdist other workers render at the same time)."""
+    startup = p.parent / "ipython" / "profile_default" / "startup"
+    startup.mkdir(parents=True)
+    (startup / "00-imports.py").write_text("import pandas\nimport tabulate\nfrom reportkit import stat\n")
+    monkeypatch.setenv("IPYTHONDIR", str(p.parent / "ipython"))
+
+
 @dataclass(frozen=True)
 class Case:
     mutate: Callable[[Path], None]
@@ -142,10 +153,10 @@ CORPUS: dict[str, Case] = {
     "inline-kills-its-kernel": Case(lambda p: _append(p / CHAPTER, "\n結束 `{python} __import__('os')._exit(1)`。\n")),
     "cell-never-ends-project-timeout": Case(lambda p: (
         _edit(p / CONFIG, "  edition: 2026", "  edition: 2026\n  cell-timeout: 2"),
-        _cell("import time\ntime.sleep(600)")(p))),
+        _cell("import time\ntime.sleep(600)")(p)), _imports_at_kernel_start),
     "cell-never-ends-chapter-timeout": Case(lambda p: (
         _edit(p / CHAPTER, 'title: "就業"', 'title: "就業"\nreportkit:\n  cell-timeout: 2'),
-        _cell("while True:\n    pass")(p))),
+        _cell("while True:\n    pass")(p)), _imports_at_kernel_start),
     "cell-prints-50-mb": Case(_cell('print("x" * 50_000_000)')),
     # configuration
     "config-not-utf8": Case(lambda p: _insert_bytes(p / CONFIG, b"slug: mini", b" # " + LATIN1)),
