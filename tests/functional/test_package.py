@@ -52,7 +52,7 @@ def test_new_render_check_from_the_wheel_in_a_clean_virtualenv(wheel: Path, tmp_
     # dependency on it); the pip running these tests installs into it (`pip --python`)
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     bin_dir = venv / "bin"
-    # dependencies from the package index (the pip cache makes a second install fast)
+    # its declared dependencies come from the package index, as in a user's first install
     subprocess.run([sys.executable, "-m", "pip", "--python", str(bin_dir / "python"), "install", "-q", str(wheel)],
                    check=True, capture_output=True)
     installed = time.perf_counter()
