@@ -1,17 +1,23 @@
 """Kernels started ahead of need (execution/kernel.py KernelPool): a pooled kernel is fresh,
-and one that ran a chapter is never handed out again."""
+one that ran a chapter is never handed out again, and those of a build that fails validating
+are stopped before they start."""
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
 
+import pytest
+
 from reportkit.chapters.reader import parse
 from reportkit.config.project import Project
+from reportkit.engine import embedded
+from reportkit.errors import RegistryError
 from reportkit.execution.kernel import KernelPool, execute_all
 from reportkit.execution.results import Executed, plain_value
 
 from ..conftest import FIXTURES, copy_project
+from .test_corpus import _kernel_pids
 
 CHAPTER = """---
 title: 池
@@ -74,3 +80,29 @@ def test_a_pool_for_another_environment_is_not_used(tmp_path: Path) -> None:
         assert pool.spare_count() == 1
     finally:
         pool.close()
+
+
+def test_a_build_that_fails_validating_stops_its_kernels_before_they_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kernels a build starts while it validates are killed, not waited for, when validating
+    fails: none runs (a kernel's start costs about half a second of CPU, for nothing)."""
+    root = copy_project(FIXTURES / "mini", tmp_path / "mini")
+    (root / "data/statistics.csv").write_bytes(b"")  # validating fails
+    # each kernel's interpreter sleeps as it starts, then leaves a mark: a kernel left to start marks
+    slow, marks = tmp_path / "slow-start", tmp_path / "marks"
+    slow.mkdir()
+    marks.mkdir()
+    (slow / "sitecustomize.py").write_text(
+        f"import os, time\ntime.sleep(3)\nopen(os.path.join({str(marks)!r}, str(os.getpid())), 'w').close()\n")
+    monkeypatch.setenv("PYTHONPATH", str(slow))
+    prepared: list[int] = []
+    prepare = KernelPool.prepare
+    monkeypatch.setattr(KernelPool, "prepare", lambda pool, count: (prepared.append(count), prepare(pool, count)))
+
+    with pytest.raises(RegistryError, match="the file is empty"):
+        embedded.render(Project(root))
+
+    assert prepared and prepared[0] > 0  # kernels were starting
+    assert _kernel_pids(root.resolve()) == []  # none is left
+    assert list(marks.iterdir()) == []  # and none got past its interpreter's start

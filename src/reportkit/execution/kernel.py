@@ -95,6 +95,7 @@ class Kernel:
     and waiting for the kernel to be ready and its output to go quiet.)"""
 
     def __init__(self, root: Path, env: dict[str, str] | None = None, kernel_name: str = DEFAULT_KERNEL):
+        """A kernel for `root`'s chapters, not started yet (`start`)."""
         self.root = root
         self.timeout = DEFAULT_CELL_TIMEOUT
         self._where, self._line = "the kernel's setup", 1  # what runs now, for errors
@@ -104,11 +105,19 @@ class Kernel:
         config.KernelManager.transport = "ipc"
         config.KernelManager.ip = str(self.sockets / "kernel")
         self.km = AsyncKernelManager(kernel_name=kernel_name, config=config)
-        env = dict(os.environ, REPORTKIT_ROOT=str(root), PYTHONHASHSEED="0", MPLBACKEND="agg",
-                   **{ENGINE_ENV: "embedded"}, **(env or {}))
+        self._env = dict(os.environ, REPORTKIT_ROOT=str(root), PYTHONHASHSEED="0", MPLBACKEND="agg",
+                         **{ENGINE_ENV: "embedded"}, **(env or {}))
         self.notebook: _Notebook | None = None
+        self._killed = False
+
+    def start(self) -> None:
+        """Start the kernel's process and run the setup in it. A kernel killed before or while it
+        starts fails to start (`kill` stops its process whatever it is doing)."""
         try:
-            run_sync(self.km.start_kernel)(env=env, cwd=str(root), extra_arguments=KERNEL_ARGS)
+            if not self._killed:
+                run_sync(self.km.start_kernel)(env=self._env, cwd=str(self.root), extra_arguments=KERNEL_ARGS)
+            if self._killed:  # before, or while its process was launched (before `kill` could see the process)
+                raise DeadKernelError("the kernel was stopped while it started")
             self.notebook = _Notebook(self.km, self.timeout)
             self.notebook.run(self.notebook.append([KERNEL_SETUP])[0])
         except Exception:
@@ -208,7 +217,9 @@ class Kernel:
         return result
 
     def kill(self) -> None:
-        """Stop the kernel process at once (from another thread); its cell fails as a dead kernel."""
+        """Stop the kernel process at once (from another thread); its cell fails as a dead kernel,
+        its start (if it is starting) fails."""
+        self._killed = True
         process = getattr(self.km.provisioner, "process", None)
         if process is not None:
             process.kill()
@@ -258,12 +269,16 @@ class _Notebook:
 class _Spare:
     """A thread that starts one kernel at once, then waits for the one piece of work to run on
     it (in this thread: a kernel's client belongs to the thread that made it); afterwards, or
-    when discarded, the kernel is shut down."""
+    when discarded, the kernel is shut down. Killed, it stops its kernel at once, even one still
+    starting."""
 
     def __init__(self, root: Path, env: dict[str, str] | None, kernel_name: str):
         self.started: Future[Kernel] = Future()
         self.finished = threading.Event()
         self._work: queue.SimpleQueue[Callable[[Kernel], None] | None] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._kernel: Kernel | None = None  # once made (it may still be starting)
+        self._killed = False
         self._thread = threading.Thread(target=self._main, args=(root, env, kernel_name),
                                         name="reportkit-kernel", daemon=True)
         self._thread.start()
@@ -271,7 +286,11 @@ class _Spare:
     def _main(self, root: Path, env: dict[str, str] | None, kernel_name: str) -> None:
         try:
             try:
-                kernel = Kernel(root, env, kernel_name)
+                with self._lock:
+                    kernel = self._kernel = Kernel(root, env, kernel_name)
+                    if self._killed:
+                        kernel.kill()
+                kernel.start()
             except Exception as err:
                 self.started.set_exception(err)
                 return
@@ -294,8 +313,11 @@ class _Spare:
         self._work.put(None)
 
     def kill(self) -> None:
-        if self.started.done() and self.started.exception() is None:
-            self.started.result().kill()
+        with self._lock:
+            self._killed = True
+            kernel = self._kernel
+        if kernel is not None:
+            kernel.kill()
 
 
 class KernelPool:
@@ -326,11 +348,13 @@ class KernelPool:
             return len(self._spares)
 
     def close(self, wait: float = 30) -> None:
-        """Shut every waiting kernel down."""
+        """Stop every waiting kernel at once, those still starting too: a build that fails before
+        its chapters run (validating) does not wait for its kernels to start, nor pay for it."""
         with self._lock:
             spares, self._spares = self._spares, []
         for spare in spares:
             spare.discard()
+            spare.kill()
         for spare in spares:
             spare.finished.wait(wait)
 
