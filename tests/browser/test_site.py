@@ -4,6 +4,7 @@ provenance on hover and focus, charts, accessibility (axe-core), screenshots."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from typing import Any
@@ -20,10 +21,12 @@ SCREENSHOTS_FOR_README = ROOT / "docs" / "screenshots"
 CHARTS_DRAWN = "document.querySelectorAll('.vega-ready').length === document.querySelectorAll('.vega-chart').length"
 REPO = Project(ROOT)
 PAGES = [(lang.code, entry.page(lang.code)) for lang in REPO.languages for entry in REPO.chapters]
+ANY_PAGE = "**/*.html"
 
 
 class Page:
-    """A browser tab that records console messages, failures and every request."""
+    """A browser tab that records console messages, failed requests and the requests that
+    leave the site (aborted: the site must work offline)."""
 
     def __init__(self, context: Any, base: str):
         self.page = context.new_page()
@@ -35,14 +38,18 @@ class Page:
                      if m.type in ("error", "warning") else None)
         self.page.on("pageerror", lambda e: self.console.append(f"pageerror: {e}"))
         self.page.on("requestfailed", lambda r: self.failed.append(r.url))
-        self.page.route("**/*", self._route)
+        # matched by Playwright's driver: the site's own requests never wait for this process
+        self.page.route(re.compile(f"^(?!{re.escape(base)})"), self._abort_outside)
 
-    def _route(self, route: Any) -> None:
-        if route.request.url.startswith(self.base):
-            route.continue_()
-        else:
-            self.outside.append(route.request.url)
-            route.abort()
+    def _abort_outside(self, route: Any) -> None:
+        self.outside.append(route.request.url)
+        route.abort()
+
+    def forget(self) -> None:
+        """Forget what earlier pages of this tab logged and requested."""
+        self.console.clear()
+        self.failed.clear()
+        self.outside.clear()
 
     def open(self, path: str, until: str = "load", charts: bool = False) -> Any:
         """Load a page (`until="networkidle"`: and wait until it has made no request for 0.5 s);
@@ -60,16 +67,58 @@ def tab(browser_context: Any, site_url: str) -> Iterator[Page]:
     page.page.close()
 
 
+@pytest.fixture(scope="module")
+def reading_tab(browser_context: Any, site_url: str) -> Iterator[Page]:
+    page = Page(browser_context, site_url)
+    yield page
+    page.page.close()
+
+
+@pytest.fixture
+def reader(reading_tab: Page) -> Page:
+    """One tab for the page-by-page test (a new tab costs more CPU than a page): each of its
+    pages ends with no request in flight, so the next page starts with a clean record."""
+    reading_tab.forget()
+    return reading_tab
+
+
+def _switcher_targets(tab: Page) -> list[tuple[str, str]]:
+    """Each link of the page's language switcher (its language) and the page a reader's click on
+    it asks for: Playwright clicks the link as a reader would (once it is visible, steady and the
+    element a click there hits), and the request is answered with 204 No Content, on which the
+    browser stays on the page (the page asked for is opened by its own test)."""
+    page = tab.page
+    targets = []
+
+    def stop(route: Any) -> None:
+        route.fulfill(status=204)
+
+    page.route(ANY_PAGE, stop)
+    try:
+        for link in page.locator(".language-switcher a").all():
+            with page.expect_event("requestfailed", lambda request: request.is_navigation_request()) as stopped:
+                link.click()
+            targets.append((link.get_attribute("data-code"), stopped.value.url))
+    finally:
+        page.unroute(ANY_PAGE, stop)
+    return targets
+
+
 @pytest.mark.parametrize(("lang", "name"), PAGES, ids=[f"{lang}-{name}" for lang, name in PAGES])
-def test_page_loads_cleanly_offline_and_accessibly(tab: Page, lang: str, name: str) -> None:
-    page = tab.open(f"{lang}/{name}", until="networkidle")  # every request the page makes by itself
+def test_page_loads_cleanly_offline_and_accessibly_and_switches_language(reader: Page, lang: str, name: str) -> None:
+    page = reader.open(f"{lang}/{name}", until="networkidle")  # every request the page makes by itself
     # every chart drawn, or left static after a failure (which charts.js logs)
     page.wait_for_function("""() => [...document.querySelectorAll(".vega-chart")].every(
         chart => chart.classList.contains("vega-ready") || !chart.querySelector(".vega-interactive"))""")
-    assert tab.console == [] and tab.failed == [] and tab.outside == []
+    assert reader.console == [] and reader.failed == [] and reader.outside == []
     results = Axe().run(page)
     serious = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
     assert serious == [], [(v["id"], v["help"], len(v["nodes"])) for v in serious]
+    entry = next(entry for entry in REPO.chapters if entry.page(lang) == name)
+    # every other language's page of the same chapter, one click away
+    assert sorted(_switcher_targets(reader)) == sorted(
+        (other.code, f"{reader.base}{other.code}/{entry.page(other.code)}") for other in REPO.languages
+        if other.code != lang)
 
 
 @pytest.mark.parametrize(("preferred", "lang"), [(["zh-TW", "zh"], "zh-Hant"), (["zh-CN"], "zh-Hans"),
@@ -83,21 +132,18 @@ def test_language_chooser_follows_the_browser(tab: Page, preferred: list[str], l
 
 @pytest.mark.parametrize("lang", [lang.code for lang in REPO.languages])
 def test_switcher_lands_on_the_same_chapter(tab: Page, lang: str) -> None:
-    for entry in REPO.chapters:
-        page = tab.open(f"{lang}/{entry.page(lang)}")
-        for link in page.locator(".language-switcher a").all():
-            target = link.get_attribute("href")
-            code = link.get_attribute("data-code")
-            assert target.endswith(f"/{code}/{entry.page(code)}")
-        other = page.locator(".language-switcher a").first
-        code = other.get_attribute("data-code")
+    """The way there and back, pages loaded (every page's switcher links, clicked: the test above)."""
+    entry = REPO.entry("03-ethics.qmd")
+    page = tab.open(f"{lang}/{entry.page(lang)}")
+    other = page.locator(".language-switcher a").first
+    code = other.get_attribute("data-code")
+    with page.expect_navigation():
         other.click()
-        page.wait_for_load_state()
-        assert page.url.endswith(f"/{code}/{entry.page(code)}")
-        back = page.locator(f'.language-switcher a[data-code="{lang}"]')
+    assert page.url == f"{tab.base}{code}/{entry.page(code)}"
+    back = page.locator(f'.language-switcher a[data-code="{lang}"]')
+    with page.expect_navigation():
         back.click()
-        page.wait_for_load_state()
-        assert page.url.endswith(f"/{lang}/{entry.page(lang)}")
+    assert page.url == f"{tab.base}{lang}/{entry.page(lang)}"
 
 
 @pytest.mark.parametrize(
