@@ -5,7 +5,9 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import pypdf
 import pytest
 
 from reportkit import starter
@@ -164,6 +166,47 @@ def test_an_unchanged_bibliography_is_not_read_by_pandoc_again(warm: Path, monke
     _edit(warm / "bib/references.bib", "@", "\n@")
     _render(warm)
     assert len(read) == 1
+
+
+PDF = frozenset({"pdf"})
+
+
+def _pdf_events(root: Path) -> list[str]:
+    events: list[str] = []
+    embedded.render(Project(root), lambda _lang, name, event: events.append(f"{name}: {event}"), PDF)
+    return [event for event in events if ".pdf: pdf" in event]
+
+
+def test_a_pdf_made_again_from_an_unchanged_book_does_not_run_pandoc_again(
+        mini_with_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pdf = mini_with_site / "_site/zh-Hant/mini-zh-Hant.pdf"
+    before = pdf.read_bytes()
+    books: list[str] = []
+    typst_source = embedded.typst_source
+
+    def counted(*args: Any, **kwargs: Any) -> str:
+        books.append(args[1].code)
+        return typst_source(*args, **kwargs)
+
+    monkeypatch.setattr(embedded, "typst_source", counted)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # a new commit's time, the same book
+    events = _pdf_events(mini_with_site)
+    assert books == []
+    assert len(events) == 1 and not events[0].endswith("cached"), events  # typst made it again
+    assert pdf.read_bytes() != before  # with the new timestamp
+    _edit(mini_with_site / "chapters/zh-Hant/01-jobs.qmd", "更多內容見", "更多的內容見")
+    _pdf_events(mini_with_site)
+    assert books == ["zh-Hant"]
+
+
+def test_a_change_to_the_title_page_alone_makes_the_pdf_again(mini_with_site: Path) -> None:
+    subtitle = "測試副標題"
+    title = '  title: "迷你報告"\n'
+    _edit(mini_with_site / "_quarto-zh-Hant.yml", title, f'{title}  subtitle: "{subtitle}"\n')
+    events = _pdf_events(mini_with_site)
+    assert len(events) == 1 and not events[0].endswith("cached"), events
+    first_page = pypdf.PdfReader(mini_with_site / "_site/zh-Hant/mini-zh-Hant.pdf").pages[0].extract_text()
+    assert subtitle in first_page
 
 
 def test_data_read_through_pandas_reruns_only_its_reader(warm: Path) -> None:

@@ -50,7 +50,14 @@ from reportkit.execution.results import Executed
 from reportkit.i18n import Language
 from reportkit.markdown.assembler import Assembler, Target, targets
 from reportkit.outputs import archive as archive_mod
-from reportkit.outputs.book import build_timestamp, chapter_heading, pdf_name, render_book
+from reportkit.outputs.book import (
+    book_document,
+    build_timestamp,
+    chapter_heading,
+    pdf_name,
+    render_book,
+    typst_source,
+)
 from reportkit.outputs.changes import to_markdown
 from reportkit.outputs.citation import citation_section
 from reportkit.outputs.editions import EditionDiff, compare
@@ -445,13 +452,20 @@ def render(project: Project, progress: Progress | None = None,
                         for job in jobs]
             target = staging / language.code / pdf_name(project, language)
             appendix_page = appendix.page(language.code) if appendix else None
-            key = digest("pdf", *chapters, ",".join(cited), appendix_page or "", str(timestamp), bib_digest,
-                         environment(), os.environ.get(FONT_PATH_ENV, ""))
+            # two entries: the typst source (pandoc's work, keyed by the whole book and what reads
+            # it) and the PDF (typst's, keyed by that source and what else goes into the file), so a
+            # new commit's timestamp reruns typst alone
+            document = book_document(project, language, chapters, cited, appendix_page)
+            source_key = digest("typst", language.csl, document, bib_digest, environment())
+            source = cache.get_json("typst", source_key)
+            if not isinstance(source, str):
+                source = typst_source(project, language, document, report.stages)
+                cache.put_json("typst", source_key, source)
+            key = digest("pdf", source, str(timestamp), environment(), os.environ.get(FONT_PATH_ENV, ""))
             cached = cache.get_bytes("pdf", key)
             if cached is None or not cached.startswith(b"%PDF-"):
                 cached = None
-                render_book(project, language, chapters, staging / language.code, cited, appendix_page, timestamp,
-                            report.stages)
+                render_book(project, language, source, staging / language.code, timestamp, report.stages)
                 cache.put_bytes("pdf", key, target.read_bytes())
             else:
                 target.parent.mkdir(parents=True, exist_ok=True)

@@ -9,8 +9,10 @@ re-renders the page from the cached outputs, as jupyter-cache keys a notebook on
 cells. Its entry also records the content
 hash of every file under the project that the chapter's code opened while it ran
 (an audit hook in the kernel sees every `open`, pandas included), so changing one
-data file re-executes exactly the chapters that read it. Pandoc's output per page
-and typst's PDF per language are cached the same way, keyed by their inputs, and so is what
+data file re-executes exactly the chapters that read it. Pandoc's output per page, each
+book's typst source (the whole book with its metadata, the bibliography, the environment) and
+typst's PDF per language (that source, the timestamp, the fonts) are cached the same way, keyed
+by their inputs, and so is what
 the checks found on each built page and PDF (checks/runner.py, `PageCache`).
 
 Entries are JSON or raw bytes, never pickle: a `_cache/` restored from elsewhere (a CI

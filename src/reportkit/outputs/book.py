@@ -44,12 +44,10 @@ def fonts_for(language: Language) -> list[Path]:
     return locate_fonts([*face.body, *face.heading])
 
 
-def render_book(project: Project, language: Language, chapters: list[str], out_dir: Path,
-                nocite: list[str], appendix_page: str | None, timestamp: int,
-                stopwatch: Stopwatch | None = None) -> Path:
-    """Write `<slug>-<lang>.pdf` into `out_dir` from the chapters' Markdown (in book order)."""
-    stopwatch = stopwatch or Stopwatch()
-    font_folders = fonts_for(language)
+def book_document(project: Project, language: Language, chapters: list[str], nocite: list[str],
+                  appendix_page: str | None) -> str:
+    """The book as pandoc reads it: its metadata block (title page, fonts, labels, the appendix,
+    the works cited only there) and the chapters' Markdown in book order."""
     face = TYPEFACES[language.code]
     book = project.book(language)
     zh = language.code.startswith("zh")
@@ -64,23 +62,33 @@ def render_book(project: Project, language: Language, chapters: list[str], out_d
         "keywords": [project.config.reportkit.slug], "link-citations": True,
         "reportkit-appendix": appendix_page or "", "nocite": ", ".join(f"@{k}" for k in nocite),
     }
-    markdown = "\n\n".join(chapters)
+    return f"---\n{json.dumps(metadata, ensure_ascii=False)}\n---\n\n" + "\n\n".join(chapters)
+
+
+def typst_source(project: Project, language: Language, document: str, stopwatch: Stopwatch | None = None) -> str:
+    """The typst source of `document` (:func:`book_document`): pandoc with the book template,
+    the typst filter and citeproc over the project's bibliography."""
     template = resources.files("reportkit").joinpath("templates", "book.typ")
     lua = resources.files("reportkit").joinpath("filters", "typst.lua")
     with resources.as_file(template) as template_path, resources.as_file(lua) as lua_path, \
-            stopwatch.stage("pandoc"):
-        source = pandoc.run(
+            (stopwatch or Stopwatch()).stage("pandoc"):
+        return pandoc.run(
             ["-f", "markdown-implicit_figures", "-t", "typst", f"--template={template_path}",
              f"--lua-filter={lua_path}", "--citeproc", f"--bibliography={project.bibliography.path}",
              "-M", f"lang={language.csl}", "--wrap=none"],
-            stdin=f"---\n{json.dumps(metadata, ensure_ascii=False)}\n---\n\n{markdown}",
-            what=project.chapter_dir(language),
+            stdin=document, what=project.chapter_dir(language),
         )
+
+
+def render_book(project: Project, language: Language, source: str, out_dir: Path, timestamp: int,
+                stopwatch: Stopwatch | None = None) -> Path:
+    """Write `<slug>-<lang>.pdf` into `out_dir` from the book's typst source (:func:`typst_source`)."""
+    font_folders = fonts_for(language)
     out_dir.mkdir(parents=True, exist_ok=True)
     typ = out_dir / f".{language.code}-book.typ"
     typ.write_text(source, encoding="utf-8")
     output = out_dir / pdf_name(project, language)
-    with stopwatch.stage("typst"):
+    with (stopwatch or Stopwatch()).stage("typst"):
         compile_pdf(typ, output, font_folders, timestamp)
     typ.unlink()
     return output
