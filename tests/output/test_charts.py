@@ -13,12 +13,12 @@ import pytest
 from bs4 import BeautifulSoup
 
 from reportkit.checks import Severity, run_checks
-from reportkit.checks.pdf_pages import read_pages
 from reportkit.config.project import Project
 from reportkit.execution.cache import BuildCache
 from reportkit.outputs.book import pdf_name
 
 from ..conftest import ROOT, Result
+from ..pages import parsed, pdf_pages
 
 CHART_CALL = re.compile(r'bar_chart\("([\w.-]+\.csv)", value="(\w+)"')
 
@@ -46,7 +46,7 @@ def test_every_chart_draws_its_table_in_every_language(rendered_report: Project)
     for name, charts in _charts_in_sources(rendered_report).items():
         for lang in rendered_report.languages:
             page = rendered_report.output_dir / lang.code / rendered_report.entry(name).page(lang.code)
-            soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+            soup = parsed(page)
             elements = soup.select("main .vega-chart")
             assert len(elements) == len(charts), f"{lang.code}/{page.name}"
             for element, (table, column) in zip(elements, charts, strict=True):
@@ -66,13 +66,12 @@ def test_cross_references_resolve_on_every_page(rendered_report: Project) -> Non
     for lang in rendered_report.languages:
         for entry in rendered_report.chapters:
             page = rendered_report.output_dir / lang.code / entry.page(lang.code)
-            soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+            soup = parsed(page)
             for link in soup.select("main a.xref"):
                 target, _, anchor = link["href"].partition("#")
                 assert not target or (page.parent / target).is_file(), f"{page.name}: {link['href']}"
                 if anchor:
-                    html = soup if not target else BeautifulSoup(
-                        (page.parent / target).read_text(encoding="utf-8"), "html.parser")
+                    html = soup if not target else parsed(page.parent / target)
                     assert html.find(id=anchor) is not None, f"{page.name}: {link['href']}"
 
 
@@ -81,7 +80,7 @@ def test_pdf_charts_have_localized_labels_and_data_links(rendered_report: Projec
     language = next(lang for lang in rendered_report.languages if lang.code == code)
     with (rendered_report.data_dir / "chart-labels.csv").open(encoding="utf-8", newline="") as fh:
         labels = {row["term"]: row for row in csv.DictReader(fh)}
-    pages = read_pages(rendered_report.output_dir / code / pdf_name(rendered_report, language))
+    pages = pdf_pages(rendered_report.output_dir / code / pdf_name(rendered_report, language))
     text = "".join(page.text for page in pages)
     uris = {uri for page in pages for _, uri in page.links}
     expected = {"zh-Hant": labels["translators"]["zh_hant"], "zh-Hans": "译者", "en": labels["translators"]["en"]}
@@ -145,7 +144,7 @@ def test_every_chart_draws_one_base_population(rendered_report: Project) -> None
     once drew shares of all respondents next to shares of the quarter already using GenAI)."""
     checked = 0
     for page in sorted(rendered_report.output_dir.glob("*/**/*.html")):
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        soup = parsed(page)
         for figure in soup.select("div.float-fig"):
             spec, link = figure.select_one("script.vega-spec"), figure.select_one('a[href$=".csv"]')
             if spec is None or link is None:

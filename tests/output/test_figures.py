@@ -10,15 +10,16 @@ from __future__ import annotations
 from functools import cache
 
 import pytest
-from bs4 import BeautifulSoup, Tag
+from bs4 import Tag
 
-from reportkit.checks.pdf_pages import PdfStat, read_pages, statistics
+from reportkit.checks.pdf_pages import PdfStat, statistics
 from reportkit.config.project import Project
 from reportkit.evidence.registry import Statistic
 from reportkit.outputs.book import pdf_name
 
 from ..conftest import ROOT
 from ..figures import close, parse_displayed
+from ..pages import parsed, pdf_pages
 
 REPO = Project(ROOT)
 FORMATS = ("html", "pdf")
@@ -32,7 +33,7 @@ def _prose_spans(project: Project, code: str) -> dict[str, list[tuple[str, Tag]]
     found: dict[str, list[tuple[str, Tag]]] = {}
     for entry in project.chapters:
         page = project.output_dir / code / entry.page(code)
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        soup = parsed(page)
         for span in soup.select("main span.stat[data-stat]"):
             if not span.find_parent(class_="generated"):
                 found.setdefault(str(span["data-stat"]), []).append((entry.page(code), span))
@@ -42,7 +43,7 @@ def _prose_spans(project: Project, code: str) -> dict[str, list[tuple[str, Tag]]
 @cache
 def _pdf_figures(project: Project, code: str) -> list[PdfStat]:
     language = next(lang for lang in project.languages if lang.code == code)
-    return list(statistics(read_pages(project.output_dir / code / pdf_name(project, language))))
+    return list(statistics(pdf_pages(project.output_dir / code / pdf_name(project, language))))
 
 
 def _assert_reads_as(stat: Statistic, where: str, shown: str) -> None:

@@ -12,12 +12,13 @@ from reportkit.config.project import Project
 from reportkit.execution.cache import BuildCache
 
 from ..conftest import Result, render_refused
+from ..pages import parsed
 
 
 def _soup(project: Project, code: str, chapter: str) -> BeautifulSoup:
     """The page of `chapter` ("05-economy.qmd") in language `code`."""
     page = project.output_dir / code / project.entry(chapter).page(code)
-    return BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    return parsed(page)
 
 
 def test_every_language_has_every_page_with_bcp47_and_switcher(rendered_report: Project) -> None:
@@ -44,7 +45,7 @@ def test_ui_strings_are_per_locale(rendered_report: Project) -> None:
 
 
 def test_language_chooser(rendered_report: Project) -> None:
-    soup = BeautifulSoup((rendered_report.output_dir / "index.html").read_text(encoding="utf-8"), "html.parser")
+    soup = parsed(rendered_report.output_dir / "index.html")
     links = {a["hreflang"]: a["href"] for a in soup.select("a[data-lang]")}
     assert links == {lang.bcp47: f"{lang.code}/index.html" for lang in rendered_report.languages}
 

@@ -15,13 +15,14 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from bs4 import BeautifulSoup
 from nbclient import NotebookClient
 
 from reportkit.api.stats import DATA_ENV, LANG_ENV
 from reportkit.chapters.reader import parse
 from reportkit.config.project import ROOT_ENV, Project
 from reportkit.outputs.notebooks import DATA_FROM_NOTEBOOK, INLINE_TAG, NOTEBOOKS_DIR, notebook_name
+
+from ..pages import parsed
 
 STAT = re.compile(r'\[(?P<text>(?:[^\[\]\\]|\\.)*)\]\{\.stat data-stat="(?P<id>[^"]+)"\}')
 RERUNS = [("zh-Hant", "05-economy.qmd"), ("zh-Hans", "05-economy.qmd"), ("en", "05-economy.qmd"),
@@ -45,7 +46,7 @@ def _figures(notebook: nbformat.NotebookNode) -> Counter[tuple[str, str]]:
 
 def _page_figures(project: Project, code: str, chapter: str) -> Counter[tuple[str, str]]:
     page = project.output_dir / code / project.entry(chapter).page(code)
-    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    soup = parsed(page)
     return Counter((span["data-stat"], span.get_text()) for span in soup.select("main span.stat[data-stat]"))
 
 
@@ -80,7 +81,7 @@ def test_every_page_links_its_notebook(rendered_report: Project) -> None:
     for language in rendered_report.languages:
         for entry in rendered_report.chapters:
             page = rendered_report.output_dir / language.code / entry.page(language.code)
-            soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+            soup = parsed(page)
             links = soup.select("main a[href$='.ipynb']")
             assert len(links) == 1, page
             assert links[0].get_text() == language.t("notebook")

@@ -83,10 +83,11 @@ def test_same_commit_gives_identical_pdfs_in_two_folders(
     rendered_report: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The same sources give the same PDF bytes in any folder. The first folder is the sources
-    with the session build's cache: its chapters ran in a third folder and are reused, and so are
-    its books' typst sources; its PDFs are compiled here (the PDF's cache key holds the timestamp,
-    which the session's build did not have). The second folder is built cold, so every step that could see the folder runs in two
-    other places. Neither has HTML pages, so neither build reads its PDFs back against them."""
+    with the session build's cache: its chapters ran in a third folder and are reused, and so
+    are its books' typst sources; its PDFs are compiled here (the PDF's cache key holds the
+    timestamp, which the session's build did not have). The second folder is built cold, so
+    every step that could see the folder runs in two other places. Neither has HTML pages, so
+    neither build reads its PDFs back against them."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     first = copy_report(tmp_path / "first")
     shutil.copytree(rendered_report.root / "_cache", first / "_cache")
