@@ -209,6 +209,20 @@ def test_a_change_to_the_title_page_alone_makes_the_pdf_again(mini_with_site: Pa
     assert subtitle in first_page
 
 
+def test_the_cache_is_trimmed_to_its_configured_size(warm: Path) -> None:
+    def pages() -> list[Path]:
+        return sorted((warm / "_cache/html").glob("*/*.json"))
+
+    built = pages()
+    _edit(warm / "chapters/zh-Hant/01-jobs.qmd", "更多內容見", "更多的內容見")
+    _render(warm)
+    assert len(pages()) == len(built) + 1  # the default size keeps the page before the edit too
+    _edit(warm / "_quarto.yml", "reportkit:\n", "reportkit:\n  cache-size: 0\n")
+    assert not _render(warm).up_to_date  # a new configuration: the pages, unchanged, come from the cache
+    assert len(pages()) == len(built)  # what that build did not use is gone
+    assert _render(warm).up_to_date
+
+
 def test_data_read_through_pandas_reruns_only_its_reader(warm: Path) -> None:
     # 01-jobs reads exposure.csv with pandas.read_csv in a cell; no other chapter does
     _edit(warm / "data/exposure.csv", "All industries,0.25", "All industries,0.24")

@@ -59,3 +59,13 @@ def test_an_unknown_key_of_a_generated_language_is_rejected(starter: Path) -> No
     _edit(starter / "_quarto.yml", "    zh-Hans: zh-Hant", "    zh-Hans: {from: zh-Hant, via: tw2sp}")
     with pytest.raises(ConfigError, match=re.escape("unknown key 'reportkit.generated.zh-Hans.via'")):
         load_config(starter)
+
+
+def test_a_negative_cache_size_is_rejected_with_its_line(starter: Path) -> None:
+    _edit(starter / "_quarto.yml", "reportkit:\n", "reportkit:\n  cache-size: -5\n")
+    lines = (starter / "_quarto.yml").read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if "cache-size" in text)
+    with pytest.raises(ConfigError) as caught:
+        load_config(starter)
+    message = caught.value.format(starter)
+    assert message.startswith(f"_quarto.yml:{line}: ") and "cache-size" in message

@@ -28,6 +28,7 @@ from reportkit.yamlfile import Lines, error_line, line_of, load_file, load_text
 CONFIG_FILE = "_quarto.yml"
 SITE_DIR = "_site"
 DEFAULT_CELL_TIMEOUT = 120  # seconds
+DEFAULT_CACHE_SIZE = 1000  # megabytes of _cache/: about a hundred cold builds of the report
 SITE_URL = re.compile(r"https?://[^\s/?#]+(/[^\s?#]*)?/")
 DEFAULT_CONVERSION = "tw2sp"  # OpenCC: Taiwan standard to mainland Simplified Chinese, with phrases
 
@@ -98,6 +99,9 @@ class ReportkitSection(Strict):
     site_url: str | None = Field(None, alias="site-url")
     # Publish every earlier `edition-<year>` tag under _site/editions/<year>/ (see archive.py).
     archive: bool = True
+    # Megabytes the build cache (_cache/) may keep: after each build, the entries used longest
+    # ago go first; what that build used always stays (0 keeps only that).
+    cache_size: int = Field(DEFAULT_CACHE_SIZE, alias="cache-size", ge=0)
 
     @field_validator("site_url")
     @classmethod

@@ -307,9 +307,21 @@ def render(project: Project, progress: Progress | None = None,
     started when the build starts, while it validates. `pages_ready(staging)` is called once
     the pages and PDFs are in the staging folder, before the checks, on a worker thread (the
     notebooks and the search index may still be made; the build goes on, and may still fail,
-    afterwards)."""
-    notify = progress or (lambda *_: None)
+    afterwards). Then, published or not, a build that added to the build cache trims it to
+    the configured `cache-size`, least recently used entries first (BuildCache.prune)."""
+    started = time.time()
     cache = BuildCache(project.root, enabled=not force)
+    try:
+        return _build(project, cache, progress, formats, force, allow_findings, archived, kernels, pages_ready)
+    finally:
+        if cache.grew:
+            cache.prune(project.config.reportkit.cache_size * 1_000_000, since=started)
+
+
+def _build(project: Project, cache: BuildCache, progress: Progress | None, formats: frozenset[str], force: bool,
+           allow_findings: bool, archived: archive_mod.ArchiveContext | None, kernels: KernelPool | None,
+           pages_ready: Callable[[Path], None] | None) -> BuildReport:
+    notify = progress or (lambda *_: None)
     report = BuildReport(project.output_dir)
     base = previous_edition_tag(project)
     base_commit = git.output(project.root, "rev-parse", base, error=EditionError).strip() if base else ""

@@ -29,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sys
 import threading
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ from reportkit.chapters.reader import Chapter
 from reportkit.config.model import profile_file
 
 CACHE_DIR = "_cache"
+ENTRY_NAME = re.compile(r"[0-9a-f]{64}\.(?:bin|json)")  # an entry: its key and how it is stored
 
 
 def digest(*parts: str | bytes) -> str:
@@ -148,31 +150,75 @@ class Published:
         return bool(self.files) and all(file_hash(folder / name) == sha for name, sha in self.files.items())
 
 
+def _listing(folder: str) -> list[os.DirEntry[str]]:
+    """What `folder` holds (nothing if it cannot be read); os.scandir, as a cache of thousands of
+    entries is walked after every build (Path.glob and Path.stat took twice as long)."""
+    try:
+        with os.scandir(folder) as found:
+            return list(found)
+    except OSError:
+        return []
+
+
 class BuildCache:
     def __init__(self, root: Path, enabled: bool = True):
         self.root = root
         self.folder = root / CACHE_DIR
         self.enabled = enabled
+        self.grew = False  # whether an entry was written (a build that wrote none has nothing to trim)
 
     def _path(self, kind: str, key: str, suffix: str) -> Path:
         return self.folder / kind / key[:2] / f"{key}{suffix}"
 
-    def get_bytes(self, kind: str, key: str) -> bytes | None:
+    def _read(self, path: Path) -> bytes | None:
+        """An entry's bytes, marked as used now (its modification time: what `prune` keeps by)."""
         if not self.enabled:
             return None
         try:
-            return self._path(kind, key, ".bin").read_bytes()
+            data = path.read_bytes()
+            os.utime(path)
         except OSError:
             return None
+        return data
+
+    def get_bytes(self, kind: str, key: str) -> bytes | None:
+        return self._read(self._path(kind, key, ".bin"))
 
     def get_json(self, kind: str, key: str) -> Any:
         """The JSON value stored under `key` (of any shape: check it); None when absent or not JSON."""
-        if not self.enabled:
-            return None
+        data = self._read(self._path(kind, key, ".json"))
         try:
-            return json.loads(self._path(kind, key, ".json").read_bytes())
-        except (OSError, ValueError):
+            return None if data is None else json.loads(data)
+        except ValueError:
             return None
+
+    def prune(self, limit: int, since: float) -> int:
+        """Remove the least recently used entries until all of them take at most `limit` bytes,
+        never one used (read or written) since `since` (a time.time()): the build that just ran
+        finds all it used in its next run. Only entries are removed (`<kind>/<2 hex>/<key>`): not
+        the published site's record, the statistics' usage, nor an earlier edition's build (which
+        keeps its own cache under `editions/`, trimmed by its own builds). Returns the bytes removed."""
+        entries = []
+        for kind in _listing(str(self.folder)):
+            for shard in _listing(kind.path) if kind.is_dir(follow_symlinks=False) else []:
+                for entry in _listing(shard.path) if shard.is_dir(follow_symlinks=False) else []:
+                    if ENTRY_NAME.fullmatch(entry.name):
+                        try:
+                            stat = entry.stat(follow_symlinks=False)
+                        except OSError:
+                            continue
+                        entries.append((stat.st_mtime, stat.st_size, entry.path))
+        total = sum(size for _, size, _ in entries)
+        removed = 0
+        for mtime, size, path in sorted(entries):
+            if total - removed <= limit or mtime >= since:
+                break
+            try:
+                os.unlink(path)
+            except OSError:
+                continue
+            removed += size
+        return removed
 
     def published(self) -> Published | None:
         """What the last build published, if known."""
@@ -193,8 +239,7 @@ class BuildCache:
     def put_json(self, kind: str, key: str, value: Any) -> None:
         self._write(self._path(kind, key, ".json"), json.dumps(value, ensure_ascii=False).encode("utf-8"))
 
-    @staticmethod
-    def _write(path: Path, data: bytes) -> None:
+    def _write(self, path: Path, data: bytes) -> None:
         """Store an entry; the cache is an optimisation, so a failed write (full disk,
         read-only folder) leaves the entry missing rather than failing the build."""
         tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
@@ -202,5 +247,6 @@ class BuildCache:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp.write_bytes(data)
             os.replace(tmp, path)
+            self.grew = True
         except OSError:
             tmp.unlink(missing_ok=True)
