@@ -77,3 +77,13 @@ def test_a_disabled_cache_reads_nothing_and_keeps_its_entries_order(tmp_path: Pa
     assert BuildCache(tmp_path, enabled=False).get_bytes("pdf", keys[0]) is None
     BuildCache(tmp_path).prune(limit=SIZE, since=time.time())
     assert _kept(BuildCache(tmp_path), keys) == [1]
+
+
+def test_a_read_only_cache_still_serves_its_entries(cache: BuildCache, monkeypatch: pytest.MonkeyPatch) -> None:
+    key = _entries(cache, 1, used=1_000_000)[0]
+
+    def read_only(*_: object) -> None:
+        raise PermissionError("read-only file system")
+
+    monkeypatch.setattr(os, "utime", read_only)
+    assert cache.get_bytes("pdf", key) == bytes(SIZE)

@@ -26,6 +26,7 @@ The folder is safe to delete (`reportkit clean`) and ignored by git.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -176,9 +177,10 @@ class BuildCache:
             return None
         try:
             data = path.read_bytes()
-            os.utime(path)
         except OSError:
             return None
+        with contextlib.suppress(OSError):  # a read-only cache (restored from elsewhere) still serves
+            os.utime(path)
         return data
 
     def get_bytes(self, kind: str, key: str) -> bytes | None:
