@@ -138,7 +138,7 @@ def make_tenfold(root: Path) -> Path:
                     out += [f"{match.group(1)}{name.replace('.qmd', f'-r{copy}.qmd')}" for name in chapters]
         path.write_text("\n".join(out), encoding="utf-8")
     # translations record the source hash of their original; the copies are new chapters
-    subprocess.run([sys.executable, "-m", "reportkit", "stamp"], cwd=root, check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "reportkit", "stamp", "--all"], cwd=root, check=True, capture_output=True)
     return root
 
 
