@@ -309,13 +309,12 @@ def render(project: Project, progress: Progress | None = None,
     notebooks and the search index may still be made; the build goes on, and may still fail,
     afterwards). Then, published or not, a build that added to the build cache trims it to
     the configured `cache-size`, least recently used entries first (BuildCache.prune)."""
-    started = time.time()
     cache = BuildCache(project.root, enabled=not force)
     try:
         return _build(project, cache, progress, formats, force, allow_findings, archived, kernels, pages_ready)
     finally:
         if cache.grew:
-            cache.prune(project.config.reportkit.cache_size * 1_000_000, since=started)
+            cache.prune(project.config.reportkit.cache_size * 1_000_000)
 
 
 def _build(project: Project, cache: BuildCache, progress: Progress | None, formats: frozenset[str], force: bool,

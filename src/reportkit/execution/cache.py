@@ -167,6 +167,7 @@ class BuildCache:
         self.folder = root / CACHE_DIR
         self.enabled = enabled
         self.grew = False  # whether an entry was written (a build that wrote none has nothing to trim)
+        self.used: set[str] = set()  # the entries read or written through this cache (`prune` keeps them)
 
     def _path(self, kind: str, key: str, suffix: str) -> Path:
         return self.folder / kind / key[:2] / f"{key}{suffix}"
@@ -179,6 +180,7 @@ class BuildCache:
             data = path.read_bytes()
         except OSError:
             return None
+        self.used.add(str(path))
         with contextlib.suppress(OSError):  # a read-only cache (restored from elsewhere) still serves
             os.utime(path)
         return data
@@ -194,10 +196,10 @@ class BuildCache:
         except ValueError:
             return None
 
-    def prune(self, limit: int, since: float) -> int:
-        """Remove the least recently used entries until all of them take at most `limit` bytes,
-        never one used (read or written) since `since` (a time.time()): the build that just ran
-        finds all it used in its next run. Only entries are removed (`<kind>/<2 hex>/<key>`): not
+    def prune(self, limit: int) -> int:
+        """Remove the least recently used entries (by the time each was last read or written)
+        until all of them take at most `limit` bytes, never one used through this cache: the
+        build that just ran finds all it used in its next run. Only entries are removed (`<kind>/<2 hex>/<key>`): not
         the published site's record, the statistics' usage, nor an earlier edition's build (which
         keeps its own cache under `editions/`, trimmed by its own builds). Returns the bytes removed."""
         entries = []
@@ -212,9 +214,11 @@ class BuildCache:
                         entries.append((stat.st_mtime, stat.st_size, entry.path))
         total = sum(size for _, size, _ in entries)
         removed = 0
-        for mtime, size, path in sorted(entries):
-            if total - removed <= limit or mtime >= since:
+        for _, size, path in sorted(entries):
+            if total - removed <= limit:
                 break
+            if path in self.used:
+                continue
             try:
                 os.unlink(path)
             except OSError:
@@ -250,5 +254,6 @@ class BuildCache:
             tmp.write_bytes(data)
             os.replace(tmp, path)
             self.grew = True
+            self.used.add(str(path))
         except OSError:
             tmp.unlink(missing_ok=True)
