@@ -46,13 +46,19 @@ def test_the_conversion_is_the_configured_one(starter: Path) -> None:
     assert to_hans("軟體") == "软件"
 
 
-def test_an_unknown_conversion_is_rejected_with_its_line(starter: Path) -> None:
-    _edit(starter / "_quarto.yml", "    zh-Hans: zh-Hant", "    zh-Hans: {from: zh-Hant, opencc: tw2xx}")
+def _rejection(starter: Path, old: str, new: str) -> tuple[int, str]:
+    """The line of `_quarto.yml` that `new` (in place of `old`) starts on, and the error it gets."""
+    _edit(starter / "_quarto.yml", old, new)
     lines = (starter / "_quarto.yml").read_text(encoding="utf-8").splitlines()
-    line = next(n for n, text in enumerate(lines, 1) if "tw2xx" in text)
+    line = next(n for n, text in enumerate(lines, 1) if new.strip().split("\n")[-1] in text)
     with pytest.raises(ConfigError) as caught:
         load_config(starter)
-    assert caught.value.format(starter) == f"_quarto.yml:{line}: unknown OpenCC conversion 'tw2xx'"
+    return line, caught.value.format(starter)
+
+
+def test_an_unknown_conversion_is_rejected_with_its_line(starter: Path) -> None:
+    line, message = _rejection(starter, "    zh-Hans: zh-Hant", "    zh-Hans: {from: zh-Hant, opencc: tw2xx}")
+    assert message == f"_quarto.yml:{line}: unknown OpenCC conversion 'tw2xx'"
 
 
 def test_an_unknown_key_of_a_generated_language_is_rejected(starter: Path) -> None:
@@ -62,10 +68,5 @@ def test_an_unknown_key_of_a_generated_language_is_rejected(starter: Path) -> No
 
 
 def test_a_negative_cache_size_is_rejected_with_its_line(starter: Path) -> None:
-    _edit(starter / "_quarto.yml", "reportkit:\n", "reportkit:\n  cache-size: -5\n")
-    lines = (starter / "_quarto.yml").read_text(encoding="utf-8").splitlines()
-    line = next(n for n, text in enumerate(lines, 1) if "cache-size" in text)
-    with pytest.raises(ConfigError) as caught:
-        load_config(starter)
-    message = caught.value.format(starter)
-    assert message.startswith(f"_quarto.yml:{line}: ") and "cache-size" in message
+    line, message = _rejection(starter, "reportkit:\n", "reportkit:\n  cache-size: -5\n")
+    assert message == f"_quarto.yml:{line}: reportkit.cache-size: Input should be greater than or equal to 0"
