@@ -88,8 +88,8 @@ def prepublish(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff (lint + format check) and mypy (strict) on the package and the development tools."""
+    """ruff (lint) and mypy (strict) on the package and the development tools."""
     session.install("-e", ".[lint]")
-    session.run("ruff", "check", "src", "tests", "tools", "noxfile.py")
+    session.run("ruff", "check", "src", "tests", "tools", "benchmarks", "noxfile.py")
     session.run("mypy")
     session.run("mypy", "tools")
