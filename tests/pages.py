@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 from reportkit.checks.pdf_pages import PdfPage, read_pages
 
 T = TypeVar("T")
-KEPT = 512  # parses kept (least recently used dropped first): the report's pages and PDFs twice over
+KEPT = 512  # parses kept, least recently used dropped first: several times the report's pages and PDFs
 
 _parsed: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 
