@@ -33,6 +33,7 @@ import os
 import re
 import sys
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -151,12 +152,13 @@ class Published:
         return bool(self.files) and all(file_hash(folder / name) == sha for name, sha in self.files.items())
 
 
-def _listing(folder: str) -> list[os.DirEntry[str]]:
-    """What `folder` holds (nothing if it cannot be read); os.scandir, as a cache of thousands of
-    entries is walked after every build (Path.glob and Path.stat took twice as long)."""
+def _listing(folder: str, folders: bool) -> list[os.DirEntry[str]]:
+    """The subfolders (`folders`) or the other files of `folder`, none if it cannot be read;
+    os.scandir, as a cache of thousands of entries is walked after every build (Path.glob and
+    Path.stat took twice as long)."""
     try:
         with os.scandir(folder) as found:
-            return list(found)
+            return [entry for entry in found if entry.is_dir(follow_symlinks=False) == folders]
     except OSError:
         return []
 
@@ -173,7 +175,8 @@ class BuildCache:
         return self.folder / kind / key[:2] / f"{key}{suffix}"
 
     def _read(self, path: Path) -> bytes | None:
-        """An entry's bytes, marked as used now (its modification time: what `prune` keeps by)."""
+        """An entry's bytes, marked as used: by this cache (`prune` keeps it) and by its modification
+        time (`prune` removes the entries used longest ago first)."""
         if not self.enabled:
             return None
         try:
@@ -199,22 +202,14 @@ class BuildCache:
     def prune(self, limit: int) -> int:
         """Remove the least recently used entries (by the time each was last read or written)
         until all of them take at most `limit` bytes, never one used through this cache: the
-        build that just ran finds all it used in its next run. Only entries are removed (`<kind>/<2 hex>/<key>`): not
-        the published site's record, the statistics' usage, nor an earlier edition's build (which
-        keeps its own cache under `editions/`, trimmed by its own builds). Returns the bytes removed."""
-        entries = []
-        for kind in _listing(str(self.folder)):
-            for shard in _listing(kind.path) if kind.is_dir(follow_symlinks=False) else []:
-                for entry in _listing(shard.path) if shard.is_dir(follow_symlinks=False) else []:
-                    if ENTRY_NAME.fullmatch(entry.name):
-                        try:
-                            stat = entry.stat(follow_symlinks=False)
-                        except OSError:
-                            continue
-                        entries.append((stat.st_mtime, stat.st_size, entry.path))
+        build that just ran finds all it used in its next run. Only entries are removed
+        (`<kind>/<2 hex>/<key>`): not the published site's record, the statistics' usage, nor an
+        earlier edition's build (which keeps its own cache under `editions/`, trimmed by its own
+        builds). Returns the bytes removed."""
+        entries = sorted(self._entries())
         total = sum(size for _, size, _ in entries)
         removed = 0
-        for _, size, path in sorted(entries):
+        for _, size, path in entries:
             if total - removed <= limit:
                 break
             if path in self.used:
@@ -225,6 +220,18 @@ class BuildCache:
                 continue
             removed += size
         return removed
+
+    def _entries(self) -> Iterator[tuple[float, int, str]]:
+        """Every entry: when it was last used, its size and its path."""
+        for kind in _listing(str(self.folder), folders=True):
+            for shard in _listing(kind.path, folders=True):
+                for entry in _listing(shard.path, folders=False):
+                    if ENTRY_NAME.fullmatch(entry.name):
+                        try:
+                            stat = entry.stat(follow_symlinks=False)
+                        except OSError:
+                            continue
+                        yield stat.st_mtime, stat.st_size, entry.path
 
     def published(self) -> Published | None:
         """What the last build published, if known."""
