@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -25,8 +26,8 @@ ANY_PAGE = "**/*.html"
 
 
 class Page:
-    """A browser tab that records console messages, failed requests and the requests that
-    leave the site (aborted: the site must work offline)."""
+    """A browser tab that records console messages, failed requests, the requests that
+    leave the site (aborted: the site must work offline) and the requests still in flight."""
 
     def __init__(self, context: Any, base: str):
         self.page = context.new_page()
@@ -34,12 +35,19 @@ class Page:
         self.console: list[str] = []
         self.failed: list[str] = []
         self.outside: list[str] = []
+        self.in_flight: set[Any] = set()
         self.page.on("console", lambda m: self.console.append(f"{m.type}: {m.text}")
                      if m.type in ("error", "warning") else None)
         self.page.on("pageerror", lambda e: self.console.append(f"pageerror: {e}"))
-        self.page.on("requestfailed", lambda r: self.failed.append(r.url))
+        self.page.on("request", lambda r: self.in_flight.add(r))
+        self.page.on("requestfinished", lambda r: self.in_flight.discard(r))
+        self.page.on("requestfailed", self._failed)
         # matched by Playwright's driver: the site's own requests never wait for this process
         self.page.route(re.compile(f"^(?!{re.escape(base)})"), self._abort_outside)
+
+    def _failed(self, request: Any) -> None:
+        self.failed.append(request.url)
+        self.in_flight.discard(request)
 
     def _abort_outside(self, route: Any) -> None:
         self.outside.append(route.request.url)
@@ -51,13 +59,21 @@ class Page:
         self.failed.clear()
         self.outside.clear()
 
-    def open(self, path: str, until: str = "load", charts: bool = False) -> Any:
-        """Load a page (`until="networkidle"`: and wait until it has made no request for 0.5 s);
-        `charts`: and wait until every chart is drawn (charts.js draws them after the load)."""
-        self.page.goto(self.base + path, wait_until=until)
+    def open(self, path: str, charts: bool = False) -> Any:
+        """Load a page; `charts`: and wait until every chart is drawn (charts.js draws them
+        after the load)."""
+        self.page.goto(self.base + path)
         if charts:
             self.page.wait_for_function(CHARTS_DRAWN)
         return self.page
+
+    def settle(self, timeout: float = 30) -> None:
+        """Wait until every request the page has made is answered or has failed (the tab's
+        events are delivered while Playwright waits)."""
+        deadline = time.monotonic() + timeout
+        while self.in_flight:
+            assert time.monotonic() < deadline, f"requests still in flight: {[r.url for r in self.in_flight]}"
+            self.page.wait_for_timeout(10)
 
 
 @pytest.fixture
@@ -106,10 +122,12 @@ def _switcher_targets(tab: Page) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize(("lang", "name"), PAGES, ids=[f"{lang}-{name}" for lang, name in PAGES])
 def test_page_loads_cleanly_offline_and_accessibly_and_switches_language(reader: Page, lang: str, name: str) -> None:
-    page = reader.open(f"{lang}/{name}", until="networkidle")  # every request the page makes by itself
-    # every chart drawn, or left static after a failure (which charts.js logs)
+    page = reader.open(f"{lang}/{name}")
+    # every chart drawn, or left static after a failure (which charts.js logs), then every
+    # request the page made by itself answered
     page.wait_for_function("""() => [...document.querySelectorAll(".vega-chart")].every(
         chart => chart.classList.contains("vega-ready") || !chart.querySelector(".vega-interactive"))""")
+    reader.settle()
     assert reader.console == [] and reader.failed == [] and reader.outside == []
     results = Axe().run(page)
     serious = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
