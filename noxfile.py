@@ -66,9 +66,10 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Build-time figures of the real report (ratios from one run; see benchmarks/bench.py)."""
-    session.install("-e", ".")
-    ensure_system_packages(session, SYSTEM_PACKAGES)
+    """Build-time figures of the real report and the test suite's time (ratios from one run;
+    see benchmarks/bench.py)."""
+    session.install("-e", ".[test]")
+    ensure_system_packages(session, TEST_PACKAGES)
     session.run("python", "benchmarks/bench.py", *session.posargs)
 
 

@@ -4,9 +4,11 @@ Prints: cold full build (3 languages, HTML + PDF) with the time of each stage of
 flow, the cold build of the baseline commit (BASELINE, built by its own code), no-op
 rebuild, rebuild after a one-paragraph edit, rebuild after one data value change (and
 which chapters ran), `reportkit check`, an edit reaching the page `reportkit preview`
-serves, PDF time per language, and a 10x report (the chapters repeated under new
-names): time ratio and peak memory (the whole process tree). Targets from issue #18
-are shown beside each ratio. Runs in temporary copies; the repository is never touched.
+serves, PDF time per language, a 10x report (the chapters repeated under new
+names): time ratio and peak memory (the whole process tree), and the whole test suite as
+`nox -s tests` runs it, in cold builds. Targets from issue #18 are shown beside each ratio.
+The builds run in temporary copies; the repository is never touched (the suite runs on it,
+without pytest's cache). `--skip-tenfold`, `--skip-suite`: leave those out.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ PDF_LINE = re.compile(r"✓ ([\w-]+)/\S+\.pdf pdf ([\d.]+) s")
 STAGE_LINE = re.compile(r"^stage (.+?)\s+([\d.]+) s$", re.M)
 COPIES = 10
 BASELINE = "b0c4be8"
+SUITE_SUMMARY = re.compile(r"\b\d+ (?:passed|failed|errors?)\b.* in [\d.]+s")
 EDIT_MARK = "本段為效能測試所加的一句話。"
 PREVIEW_MARK = "本段為預覽測試所加的一句話。"  # the cold build the issue's target is relative to
 
@@ -155,6 +158,18 @@ def baseline_cold(target: Path) -> float | None:
     return seconds
 
 
+def suite_run() -> tuple[float, str]:
+    """Seconds of the whole test suite as `nox -s tests` runs it (a worker per core this process
+    may use, a test file per worker) and pytest's summary, which names any failure."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", str(cores),
+                           "--dist", "loadfile"], cwd=ROOT, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    summaries = SUITE_SUMMARY.findall(proc.stdout)
+    return seconds, summaries[-1] if summaries else f"no summary, exit status {proc.returncode}"
+
+
 def preview_edit(root: Path) -> float:
     """Seconds from saving a one-paragraph edit to `reportkit preview` serving the edited page."""
     from reportkit.preview import BUILD_PATH
@@ -229,7 +244,7 @@ def measure(rows: list[tuple[str, str, str]]) -> None:
         check, _, out = run(["check"], root)
         rows.append(("reportkit check (HTML + PDF, 3 languages)", f"{check:.1f} s = {check / cold:.1%} of cold",
                      "≤ 15 %"))
-        if "--skip-tenfold" in sys.argv:  # `nox -s bench -- --skip-tenfold`: the quick figures only
+        if "--skip-tenfold" in sys.argv:
             rows.append((f"{COPIES}x report cold build", "skipped (--skip-tenfold)", "≤ 10x"))
         else:
             tenfold = make_tenfold(copy_project(Path(tmp) / "tenfold"))
@@ -237,6 +252,12 @@ def measure(rows: list[tuple[str, str, str]]) -> None:
             rows.append((f"{COPIES}x report cold build", f"{big:.1f} s = {big / cold:.1f}x the 1x build", "≤ 10x"))
             rows.append(("peak memory, 1x / 10x (process tree)",
                          f"{cold_peak / 2**20:.0f} MiB / {big_peak / 2**20:.0f} MiB", "< 2 GB"))
+        if "--skip-suite" in sys.argv:
+            rows.append(("test suite (nox -s tests)", "skipped (--skip-suite)", "≤ 12 cold builds"))
+        else:  # last, alone on the machine
+            suite, summary = suite_run()
+            rows.append(("test suite (nox -s tests)", f"{suite:.0f} s = {suite / cold:.1f} cold builds; {summary}",
+                         "≤ 12 cold builds"))
 
 
 if __name__ == "__main__":

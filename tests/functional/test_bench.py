@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import subprocess
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -42,3 +44,13 @@ def test_the_edits_it_times_change_what_it_expects(bench: ModuleType, tmp_path: 
     table, readers = bench.change_data_value(root)
     assert (root / "data" / table).read_text(encoding="utf-8") != before
     assert readers
+
+
+def test_the_suite_summary_is_read_from_pytest_as_it_prints_it(bench: ModuleType, tmp_path: Path) -> None:
+    (tmp_path / "test_two.py").write_text("def test_passes():\n    pass\n\n\ndef test_fails():\n    assert False\n",
+                                          encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "2", "--dist",
+                           "loadfile", str(tmp_path)], capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 1
+    (summary,) = bench.SUITE_SUMMARY.findall(proc.stdout)
+    assert summary.startswith("1 failed, 1 passed in "), proc.stdout
