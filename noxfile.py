@@ -54,14 +54,13 @@ def render(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """The full test suite: unit, functional (CLI), output (the real report), browser.
 
-    One worker per core this process may use (xdist's `auto` counts the host's cores, not a
-    container's share; a third worker on two cores was slower). A test file's tests stay
-    together on one worker, so a file's fixtures are made once; each worker builds the
-    session's report once. `nox -s tests -- -n 0` runs the suite in one process."""
+    One worker per core this process may use (`-n auto`, counted by tests/conftest.py; a third
+    worker on two cores was slower). A test file's tests stay together on one worker, so a
+    file's fixtures are made once; each worker builds the session's report once.
+    `nox -s tests -- -n 0` runs the suite in one process."""
     session.install("-e", ".[test]")
     ensure_system_packages(session, TEST_PACKAGES)
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    session.run("pytest", "-n", str(cores), "--dist", "loadfile", *session.posargs)
+    session.run("pytest", "-n", "auto", "--dist", "loadfile", *session.posargs)
 
 
 @nox.session

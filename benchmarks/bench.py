@@ -161,9 +161,8 @@ def baseline_cold(target: Path) -> float | None:
 def suite_run() -> tuple[float, str]:
     """Seconds of the whole test suite as `nox -s tests` runs it (a worker per core this process
     may use, a test file per worker) and pytest's summary, which names any failure."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", str(cores),
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "auto",
                            "--dist", "loadfile"], cwd=ROOT, capture_output=True, text=True)
     seconds = time.perf_counter() - start
     summaries = SUITE_SUMMARY.findall(proc.stdout)

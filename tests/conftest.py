@@ -19,6 +19,7 @@ from reportkit.config.project import Project
 from reportkit.engine import embedded
 from reportkit.errors import ChecksFailedError
 from reportkit.execution.cache import BuildCache
+from reportkit.workers import usable_cores
 
 TESTS = Path(__file__).parent
 ROOT = TESTS.parent
@@ -168,6 +169,13 @@ def report_copy(rendered_report: Project, tmp_path: Path) -> Project:
 
 
 REPORT_FIXTURES = frozenset({"rendered_report", "report_copy", "checked_report"})
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """`-n auto` (as `nox -s tests` runs the suite): a worker per core this process may use.
+    xdist's own count is the machine's cores, not a container's or `taskset`'s share; its
+    PYTEST_XDIST_AUTO_NUM_WORKERS still wins."""
+    return None if "PYTEST_XDIST_AUTO_NUM_WORKERS" in os.environ else usable_cores()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -21,3 +21,15 @@ def test_otherwise_the_cores_this_process_may_use_at_most_four(
     monkeypatch.setattr(workers_mod.os, "sched_getaffinity", lambda pid: usable, raising=False)
     monkeypatch.setattr(workers_mod.os, "cpu_count", lambda: 64)  # the machine may have more than allowed
     assert workers() == expected
+
+
+def test_the_test_suite_runs_a_worker_per_usable_core(
+        monkeypatch: pytest.MonkeyPatch, pytestconfig: pytest.Config) -> None:
+    from ..conftest import pytest_xdist_auto_num_workers
+
+    monkeypatch.delenv("PYTEST_XDIST_AUTO_NUM_WORKERS", raising=False)
+    monkeypatch.setattr(workers_mod.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3, 4, 5}, raising=False)
+    monkeypatch.setattr(workers_mod.os, "cpu_count", lambda: 64)
+    assert pytest_xdist_auto_num_workers(pytestconfig) == 6  # not capped at 4 like a build's workers
+    monkeypatch.setenv("PYTEST_XDIST_AUTO_NUM_WORKERS", "3")
+    assert pytest_xdist_auto_num_workers(pytestconfig) is None  # xdist reads it itself
