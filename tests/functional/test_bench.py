@@ -55,3 +55,16 @@ def test_the_suite_summary_is_read_from_pytest_as_it_prints_it(bench: ModuleType
     assert proc.returncode == 1
     (summary,) = bench.SUITE_SUMMARY.findall(proc.stdout)
     assert summary.startswith("1 failed, 1 passed in "), proc.stdout
+
+
+def test_the_tools_are_timed_alone_on_the_builds_own_inputs(bench: ModuleType, rendered_mini: Path,
+                                                            tmp_path: Path) -> None:
+    """The floors it prints come from typst on each book's source the build made and pagefind on
+    its site, run in a copy (the build is left as it was)."""
+    before = sorted(p.relative_to(rendered_mini) for p in rendered_mini.rglob("*"))
+    alone = bench.tools_alone(rendered_mini, tmp_path / "alone")
+    assert list(alone) == ["typst zh-Hant", "pagefind"]
+    assert all(seconds > 0 for seconds in alone.values()), alone
+    assert (tmp_path / "alone/zh-Hant/bench.pdf").read_bytes().startswith(b"%PDF-")
+    assert (tmp_path / "alone/pagefind" / "pagefind-entry.json").is_file()
+    assert sorted(p.relative_to(rendered_mini) for p in rendered_mini.rglob("*")) == before
