@@ -6,7 +6,10 @@ rebuild, rebuild after a one-paragraph edit, rebuild after one data value change
 which chapters ran), `reportkit check`, an edit reaching the page `reportkit preview`
 serves, PDF time per language, a 10x report (the chapters repeated under new
 names): time ratio and peak memory (the whole process tree), and the whole test suite as
-`nox -s tests` runs it, in cold builds. Targets from issue #18 are shown beside each ratio.
+`nox -s tests` runs it, in cold builds. Targets from issue #18 are shown beside each ratio, and
+under the cold build and the edit the floor each meets on these cores: the cold build's CPU (its
+process tree) over the cores, and typst on each book the edit made again plus pagefind, each run
+alone on the build's own inputs (`tools_alone`), over the cores.
 The builds run in temporary copies; the repository is never touched (the suite runs on it,
 without pytest's cache). `--skip-tenfold`, `--skip-suite`: leave those out.
 """
