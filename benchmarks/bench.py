@@ -29,6 +29,13 @@ import time
 import urllib.request
 from pathlib import Path
 
+from reportkit.config.typefaces import TYPEFACES
+from reportkit.execution.cache import BuildCache
+from reportkit.i18n import LANGUAGES
+from reportkit.outputs.book import fonts_for
+from reportkit.preview import BUILD_PATH
+from reportkit.tools import pagefind
+from reportkit.tools.typst import compile_pdf
 from reportkit.workers import usable_cores
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -111,14 +118,8 @@ def children_cpu() -> float:
 def tools_alone(root: Path, scratch: Path) -> dict[str, float]:
     """CPU seconds of the two tools no rebuild can skip for a language whose pages changed, each
     run alone as the build runs it on the cold build's own inputs: typst on each book's source
-    (from the build cache; keyed "typst <language>") and pagefind on a copy of the site."""
-    from reportkit.config.typefaces import TYPEFACES
-    from reportkit.execution.cache import BuildCache
-    from reportkit.i18n import LANGUAGES
-    from reportkit.outputs.book import fonts_for
-    from reportkit.tools import pagefind
-    from reportkit.tools.typst import compile_pdf
-
+    (the build cache's "typst" entries, told apart by the language and region the book sets)
+    and pagefind on a copy of the site. Keys: "typst <language>", "pagefind"."""
     shutil.copytree(root / "_site", scratch)
     shutil.rmtree(scratch / "pagefind")
     cpu: dict[str, float] = {}
@@ -214,8 +215,6 @@ def suite_run() -> tuple[float, str]:
 
 def preview_edit(root: Path) -> float:
     """Seconds from saving a one-paragraph edit to `reportkit preview` serving the edited page."""
-    from reportkit.preview import BUILD_PATH
-
     proc = subprocess.Popen([sys.executable, "-m", "reportkit", "preview", "--port", "0"], cwd=root,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
